@@ -1,0 +1,113 @@
+"""Store settings from ``<home>/stores.toml``.
+
+A store is a table under ``[stores.<id>]``::
+
+    [stores.demo]
+    name = "演示旗舰店"           # display name in reports
+    gross_margin = 0.45          # 毛利率, for campaign profit
+    sleeping_days = 30           # customer lifecycle thresholds
+    lost_days = 50
+
+A folder under ``data/raw/`` without an entry still works, with the defaults below.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass, field
+
+from storeops import paths
+from storeops.errors import ConfigError, UnknownStoreError
+
+STORE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+@dataclass(frozen=True, slots=True)
+class StoreConfig:
+    """One store's settings; every field has a default."""
+
+    id: str
+    name: str
+    gross_margin: float = 0.45
+    sleeping_days: int = 30
+    lost_days: int = 50
+    extra: dict = field(default_factory=dict)
+
+
+def check_store_id(store: str) -> str:
+    """Return ``store`` if it is a safe folder name, else raise ConfigError."""
+    if not isinstance(store, str) or not STORE_ID.match(store):
+        raise ConfigError(
+            f"店铺编号 {store!r} 不合法：只能用字母、数字、'_'、'-'、'.'，且不以符号开头"
+        )
+    return store
+
+
+def _read_toml() -> dict:
+    path = paths.stores_toml()
+    if not path.exists():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path} 无法解析（{exc}）：请修正该文件的 TOML 语法") from exc
+    stores = data.get("stores", {})
+    if not isinstance(stores, dict):
+        raise ConfigError(f"{path}：[stores] 必须是表，例如 [stores.demo]")
+    return stores
+
+
+def list_stores() -> list[str]:
+    """Return every store id: those in stores.toml and every folder under data/raw."""
+    ids = set(_read_toml())
+    root = paths.raw_root()
+    if root.exists():
+        ids.update(p.name for p in root.iterdir() if p.is_dir() and STORE_ID.match(p.name))
+    return sorted(ids)
+
+
+def get_store(store: str) -> StoreConfig:
+    """
+    Return one store's settings.
+
+    Raises
+    ------
+    UnknownStoreError
+        When the id is neither in stores.toml nor a folder under data/raw (with a suggestion).
+    """
+    check_store_id(store)
+    table = _read_toml().get(store)
+    if table is None:
+        if paths.raw_dir(store).is_dir() or paths.warehouse_file(store).exists():
+            return StoreConfig(id=store, name=store)
+        known = list_stores()
+        hint = difflib.get_close_matches(store, known, n=1)
+        suggestion = f"，是否是 '{hint[0]}'？" if hint else ""
+        raise UnknownStoreError(
+            f"没有店铺 '{store}'：stores.toml 中没有它，data/raw/{store}/ 也不存在{suggestion}"
+            f"（已知店铺：{', '.join(known) or '无'}）"
+        )
+    known_fields = {"name", "gross_margin", "sleeping_days", "lost_days"}
+    return StoreConfig(
+        id=store,
+        name=str(table.get("name", store)),
+        gross_margin=float(table.get("gross_margin", 0.45)),
+        sleeping_days=int(table.get("sleeping_days", 30)),
+        lost_days=int(table.get("lost_days", 50)),
+        extra={k: v for k, v in table.items() if k not in known_fields},
+    )
+
+
+def add_store(store: str, name: str) -> None:
+    """Append a ``[stores.<id>]`` entry to stores.toml unless the store is already listed."""
+    check_store_id(store)
+    if store in _read_toml():
+        return
+    path = paths.stores_toml()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    escaped = name.replace("\\", "\\\\").replace('"', '\\"')
+    existing = path.read_text("utf-8") if path.exists() else ""
+    sep = "" if not existing or existing.endswith("\n") else "\n"
+    path.write_text(f'{existing}{sep}\n[stores.{store}]\nname = "{escaped}"\n', "utf-8")

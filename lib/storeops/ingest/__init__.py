@@ -1,0 +1,1 @@
+"""Raw exports in, canonical tables out: detect, read, clean, validate, upsert, record."""

@@ -1,0 +1,160 @@
+"""Turn a detected raw table into canonical rows, and set aside the rows it must refuse.
+
+Summary rows (汇总, 合计, 平均值 …) are dropped; each canonical column is read from the raw
+headers its alias lists (first non-empty wins) and parsed on purpose; a row with an
+untrustworthy value or without its key is refused with a reason, never guessed.
+Personal data is used here and dropped: buyer nicknames become salted keys, addresses
+become province and city.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from storeops.ingest import clean
+from storeops.ingest.detect import Detected, data_frame
+
+SUMMARY_LABELS = frozenset({
+    "汇总", "合计", "总计", "平均值", "汇总值", "全店汇总值", "全店平均值", "同行同层优秀",
+    "同行同层均值", "同行平均", "均值",
+})
+
+PARSERS = {
+    "id": clean.parse_id,
+    "money": clean.parse_money,
+    "int": clean.parse_int,
+    "float": clean.parse_float,
+    "ratio": clean.parse_ratio,
+    "datetime": clean.parse_datetime,
+    "date": clean.parse_date,
+}
+
+REASONS = {
+    "id": "编号被 Excel 改成了科学计数法（精度已丢失）",
+    "money": "金额不是数字",
+    "int": "数量不是整数",
+    "float": "数值无法识别",
+    "ratio": "比率无法识别（或不带 % 却大于 1）",
+    "datetime": "时间无法识别",
+    "date": "日期无法识别（或是一个日期区间：请按天导出）",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    """Canonical rows ready to upsert, and refused rows with their reasons."""
+
+    frame: pd.DataFrame
+    rejects: pd.DataFrame
+    summary_rows: int
+
+
+def _summary_mask(body: pd.DataFrame) -> pd.Series:
+    first = body.apply(
+        lambda row: next((str(v).strip() for v in row if str(v).strip()), ""), axis=1
+    ) if len(body) else pd.Series([], dtype=object)
+    return first.isin(SUMMARY_LABELS) | (first == "")
+
+
+def to_canonical(found: Detected, *, salt: bytes) -> Built:
+    """
+    Parse a detected table into the kind's canonical columns.
+
+    Returns
+    -------
+    Built
+        ``frame``: canonical columns plus ``_source_row`` (1-based row in the file); money as
+        exact decimal text. ``rejects``: the raw row texts, ``_source_row`` and ``reason``.
+    """
+    kind = found.kind
+    body = data_frame(found)
+    source_row = pd.Series(range(found.header_row + 2, found.header_row + 2 + len(body)))
+    summary = _summary_mask(body)
+    body, source_row = body.loc[~summary].reset_index(drop=True), source_row.loc[~summary]
+    source_row = source_row.reset_index(drop=True)
+
+    positions: dict[str, list[int]] = {}
+    for canonical, spec in kind.fields.items():
+        normalized = [clean.normalize_header(a) for a in spec.aliases]
+        cols = [found.headers.index(a) for a in normalized if a in found.headers]
+        if cols:
+            positions[canonical] = cols
+
+    out = pd.DataFrame(index=body.index)
+    reasons = pd.Series("", index=body.index, dtype=object)
+    for canonical, cols in positions.items():
+        spec = kind.fields[canonical]
+        raw = clean.text(body[cols[0]])
+        for extra in cols[1:]:
+            raw = raw.fillna(clean.text(body[extra]))
+        if spec.parse == "text":
+            out[canonical] = raw
+        elif spec.parse == "bool":
+            out[canonical] = clean.parse_bool(raw)
+        else:
+            values, bad = PARSERS[spec.parse](raw)
+            out[canonical] = values
+            if bad.any():
+                label = found.raw_headers[cols[0]].strip()
+                note = bad.map({True: f"{label}={{}}：{REASONS[spec.parse]}；", False: ""})
+                reasons = reasons + [n.format(v) if n else "" for n, v in
+                                     zip(note, raw.fillna(""), strict=True)]
+
+    out = _post_process(kind.name, out, salt)
+    for key in _row_keys(kind.name):
+        if key not in out:
+            out[key] = pd.NA
+        missing = out[key].isna()
+        if missing.any():
+            label = kind.fields[key].aliases[0] if key in kind.fields else key
+            reasons = reasons + missing.map({True: f"缺少{label}；", False: ""})
+
+    refused = reasons != ""
+    rejects = body.loc[refused].rename(columns=lambda c: found.raw_headers[c].strip())
+    rejects = rejects.assign(_source_row=source_row[refused], reason=reasons[refused])
+    frame = out.loc[~refused].assign(_source_row=source_row[~refused].astype("int64"))
+    frame = frame.drop_duplicates(subset=_row_keys(kind.name), keep="last")
+    return Built(frame.reset_index(drop=True), rejects.reset_index(drop=True),
+                 int(summary.sum()))
+
+
+def _row_keys(kind: str) -> list[str]:
+    return {"orders": ["order_id"], "order_items": ["sub_order_id"],
+            "shop_daily": ["stat_date"]}.get(kind, [])
+
+
+def _post_process(kind: str, frame: pd.DataFrame, salt: bytes) -> pd.DataFrame:
+    if kind == "orders":
+        return _orders(frame, salt)
+    if kind == "order_items":
+        return _order_items(frame)
+    return frame
+
+
+def _orders(frame: pd.DataFrame, salt: bytes) -> pd.DataFrame:
+    address = frame.get("receiver_address", pd.Series(pd.NA, index=frame.index))
+    province, city = clean.split_region(address)
+    nick = frame.get("buyer_nick", pd.Series(pd.NA, index=frame.index))
+    status_raw = frame.get("status_raw", pd.Series(pd.NA, index=frame.index))
+    close = frame.get("close_reason", pd.Series(pd.NA, index=frame.index, dtype="string"))
+    return frame.drop(columns=["receiver_address", "buyer_nick"], errors="ignore").assign(
+        receiver_province=province,
+        receiver_city=city,
+        buyer_key=clean.buyer_keys(nick, salt),
+        status=clean.map_order_status(status_raw),
+        close_reason=close.astype("string").mask(close.astype("string") == "订单未关闭"),
+    )
+
+
+def _order_items(frame: pd.DataFrame) -> pd.DataFrame:
+    status_raw = frame.get("status_raw", pd.Series(pd.NA, index=frame.index))
+    frame = frame.assign(status=clean.map_order_status(status_raw))
+    if "sub_order_id" in frame and frame["sub_order_id"].notna().all():
+        return frame
+    # Generation A has no sub-order id: number the lines of each order in file order.
+    line_no = frame.groupby("order_id", dropna=False).cumcount() + 1
+    synthetic = frame["order_id"].astype("string") + "#" + line_no.astype("string")
+    sub = frame.get("sub_order_id", pd.Series(pd.NA, index=frame.index, dtype="string"))
+    return frame.assign(line_no=line_no.astype("int64"), sub_order_id=sub.fillna(synthetic))

@@ -1,0 +1,303 @@
+"""Turn the text of raw export cells into exact values (DATA_CONTRACT.md §0.4–0.5).
+
+Every parser takes a pandas Series of strings as read from the file and returns a Series of
+parsed values plus, where a value can be *wrong* rather than missing, a boolean Series
+marking the cells that could not be trusted. Missing markers (``-``, ``--``, ``暂无`` …)
+become NA, never 0. Money stays exact: it is returned as canonical decimal text
+(``"1234.50"``) that DuckDB casts to DECIMAL(18,2), never as float.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import unicodedata
+
+import numpy as np
+import pandas as pd
+
+MISSING = frozenset({"", "-", "--", "—", "/", "暂无", "N/A", "n/a", "NA", "#VALUE!", "#N/A", "null", "None", "nan"})
+
+_HEADER_FOLD = str.maketrans({"（": "(", "）": ")", "：": ":", "\u3000": " ", "\xa0": " ", "\ufeff": ""})
+
+
+def normalize_header(raw: object) -> str:
+    """
+    Normalize one raw header cell for alias lookup.
+
+    Strips BOM and surrounding spaces, folds full-width brackets and colons to half-width,
+    and removes internal spaces: ``" 首次响应时长（秒)"`` -> ``"首次响应时长(秒)"``.
+    """
+    text = "" if raw is None else str(raw)
+    return "".join(text.translate(_HEADER_FOLD).split())
+
+
+def text(values: pd.Series) -> pd.Series:
+    """Strip cells, normalize odd spaces, and turn missing markers into NA (string dtype)."""
+    s = values.astype("string").str.replace("\u3000", " ", regex=False)
+    s = s.str.replace("\xa0", " ", regex=False).str.strip()
+    return s.mask(s.isin(MISSING))
+
+
+_ID_WRAP = re.compile(r'^="?(.*?)"?$')
+
+
+def parse_id(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """
+    Parse identifiers (order numbers, item ids, phones) as exact strings.
+
+    Strips Excel protection ``="…"``, a leading apostrophe, an ``ID:``/``ID：`` prefix and a
+    trailing ``.00``/``.0``. Scientific notation (``1.23457E+18``) means an Excel re-save lost
+    digits: such cells are returned as NA and flagged bad.
+
+    Returns
+    -------
+    (Series, Series)
+        The ids (string dtype, NA when missing) and a bool mask of untrustworthy cells.
+    """
+    s = text(values)
+    s = s.str.replace(_ID_WRAP, r"\1", regex=True).str.strip()
+    s = s.str.replace(r"^'", "", regex=True)
+    s = s.str.replace(r"^ID[:：]\s*", "", regex=True, case=False)
+    s = s.str.replace(r"\.0+$", "", regex=True)
+    bad = s.str.contains(r"^[0-9.]+[eE][+-]?[0-9]+$", regex=True).fillna(False)
+    s = s.mask(s.isin(MISSING) | bad)
+    return s, bad.astype(bool)
+
+
+_MONEY_STRIP = re.compile(r"[¥￥,，元\s]")
+_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+
+def _scaled_units(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Split ``1.5万`` / ``2.3亿`` into the number text and its multiplier (1, 1e4, 1e8)."""
+    scale = pd.Series(1, index=s.index, dtype="int64")
+    wan = s.str.endswith("万").fillna(False)
+    yi = s.str.endswith("亿").fillna(False)
+    scale = scale.mask(wan, 10_000).mask(yi, 100_000_000)
+    stripped = s.str.replace(r"[万亿]$", "", regex=True)
+    return stripped, scale
+
+
+def parse_money(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """
+    Parse yuan amounts exactly: ``"¥1,234.50"``, ``"123.45元"``, ``"1.5万"`` -> ``"1234.50"``.
+
+    Returns
+    -------
+    (Series, Series)
+        Canonical decimal text with 2 decimals (string dtype; NA when missing) and a mask of
+        cells that are present but not a number (e.g. ``"无退款申请"`` is *not* flagged: it is
+        the platform's placeholder for "no refund" and becomes NA).
+    """
+    s = text(values).str.replace(_MONEY_STRIP, "", regex=True)
+    s = s.mask(s.isin({"无退款申请", "无"}) | s.isin(MISSING))
+    number, scale = _scaled_units(s)
+    ok = number.str.match(_DECIMAL).fillna(False)
+    bad = s.notna() & ~ok
+    number = number.where(ok)
+    plain = number.where(scale == 1)
+    out = plain.map(_to_cents_text, na_action="ignore")
+    scaled = number.where(scale != 1)
+    if scaled.notna().any():
+        from decimal import Decimal
+
+        scaled_text = pd.Series(
+            [
+                None if pd.isna(v) else _to_cents_text(str(Decimal(v) * int(k)))
+                for v, k in zip(scaled, scale, strict=True)
+            ],
+            index=s.index,
+            dtype="string",
+        )
+        out = out.fillna(scaled_text)
+    return out.astype("string"), bad.astype(bool)
+
+
+def _to_cents_text(number: str) -> str:
+    """Round a decimal string half-up to 2 places: ``"12.345"`` -> ``"12.35"``."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return str(Decimal(number).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def parse_int(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse counts: ``"1,234"``, ``"12人"``, ``"3件"``, ``"1.5万"`` -> Int64 (NA when missing)."""
+    s = text(values).str.replace(r"[,，\s人件个次笔单]", "", regex=True)
+    s = s.mask(s.isin(MISSING))
+    number, scale = _scaled_units(s)
+    as_float = pd.to_numeric(number, errors="coerce")
+    bad = s.notna() & as_float.isna()
+    result = (as_float * scale).round()
+    return result.astype("Int64"), bad.astype(bool)
+
+
+def parse_float(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse plain numbers and durations: ``"18秒"``, ``"3.2"`` -> Float64."""
+    s = text(values).str.replace(r"[,，\s秒]", "", regex=True)
+    s = s.mask(s.isin(MISSING))
+    number, scale = _scaled_units(s)
+    as_float = pd.to_numeric(number, errors="coerce")
+    bad = s.notna() & as_float.isna()
+    return (as_float * scale).astype("Float64"), bad.astype(bool)
+
+
+def parse_ratio(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """
+    Parse rates to fractions: ``"3.52%"`` -> 0.0352; a bare ``"0.0352"`` stays 0.0352.
+
+    A bare number above 1 for a ratio is flagged bad (the column was probably percent
+    without the sign); the caller decides whether that refuses the row or the column.
+    """
+    s = text(values).str.replace(r"[,，\s]", "", regex=True)
+    s = s.mask(s.isin(MISSING))
+    pct = s.str.endswith("%").fillna(False)
+    number = pd.to_numeric(s.str.rstrip("%"), errors="coerce")
+    ratio = number.where(~pct, number / 100)
+    bad = (s.notna() & number.isna()) | (~pct & (number > 1)).fillna(False)
+    return ratio.where(~bad).astype("Float64"), bad.astype(bool)
+
+
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+
+
+def parse_datetime(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """
+    Parse times as naive Asia/Shanghai timestamps.
+
+    Accepts ``YYYY-MM-DD HH:MM:SS``, ``YYYY/M/D H:MM`` (Excel re-save), ``YYYY-MM-DD``,
+    ``YYYYMMDD`` and Excel serial numbers (days since 1899-12-30).
+    """
+    s = text(values)
+    out = pd.to_datetime(s, format="%Y-%m-%d %H:%M:%S", errors="coerce").astype("datetime64[ns]")
+    rest = s.notna() & out.isna()
+    if rest.any():
+        r = s[rest]
+        serial = pd.to_numeric(r, errors="coerce")
+        is_compact = r.str.fullmatch(r"\d{8}").fillna(False).astype(bool)
+        is_serial = (serial.between(1, 2_958_465).fillna(False) & ~is_compact).astype(bool)
+        from_serial = _EXCEL_EPOCH + pd.to_timedelta(serial.where(is_serial), unit="D")
+        compact = pd.to_datetime(r.where(is_compact), format="%Y%m%d", errors="coerce")
+        mixed = pd.to_datetime(
+            r.where(~is_serial).str.replace("/", "-", regex=False), format="mixed",
+            errors="coerce",
+        )
+        filled = from_serial.where(is_serial).fillna(compact).fillna(mixed)
+        out.loc[rest] = filled.astype("datetime64[ns]").dt.round("s")
+    bad = s.notna() & out.isna()
+    return out, bad.astype(bool)
+
+
+def parse_date(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse dates (``2026-11-26``, ``20261126``, Excel serial) to datetime64 at midnight."""
+    s = text(values)
+    ranged = s.str.contains(r"~|至", regex=True).fillna(False)
+    parsed, bad = parse_datetime(s.where(~ranged))
+    return parsed.dt.normalize(), (bad | ranged).fillna(False).astype(bool)
+
+
+def parse_bool(values: pd.Series) -> pd.Series:
+    """Parse ``是/否``, ``Y/N``, ``true/false``, ``1/0`` to a nullable boolean."""
+    s = text(values).str.lower()
+    mapping = {"是": True, "否": False, "y": True, "n": False, "yes": True, "no": False,
+               "true": True, "false": False, "1": True, "0": False, "手机订单": True}
+    return s.map(mapping).astype("boolean")
+
+
+ORDER_STATUS = {
+    "等待买家付款": "pending_payment",
+    "买家已付款,等待卖家发货": "paid",
+    "卖家已发货,等待买家确认": "shipped",
+    "交易成功": "completed",
+    "交易关闭": "closed",
+    "卖家部分发货": "partial_shipped",
+    "买家已签收(货到付款)": "signed",
+    "买家已签收": "signed",
+    "付款确认中": "pay_pending",
+}
+
+
+def map_order_status(values: pd.Series) -> pd.Series:
+    """Map 订单状态 texts (half- or full-width commas) to canonical codes; unknown -> 'other'."""
+    s = text(values)
+    key = s.str.replace("，", ",", regex=False).str.replace("（", "(", regex=False)
+    key = key.str.replace("）", ")", regex=False).str.replace(" ", "", regex=False)
+    mapped = key.map(ORDER_STATUS)
+    return mapped.where(s.isna() | mapped.notna(), "other").astype("string")
+
+
+# Province names as they appear in addresses -> official short name (简称 of the region).
+_PROVINCES = {
+    "北京": "北京市", "天津": "天津市", "上海": "上海市", "重庆": "重庆市",
+    "河北": "河北省", "山西": "山西省", "辽宁": "辽宁省", "吉林": "吉林省", "黑龙江": "黑龙江省",
+    "江苏": "江苏省", "浙江": "浙江省", "安徽": "安徽省", "福建": "福建省", "江西": "江西省",
+    "山东": "山东省", "河南": "河南省", "湖北": "湖北省", "湖南": "湖南省", "广东": "广东省",
+    "海南": "海南省", "四川": "四川省", "贵州": "贵州省", "云南": "云南省", "陕西": "陕西省",
+    "甘肃": "甘肃省", "青海": "青海省", "台湾": "台湾省",
+    "内蒙古": "内蒙古自治区", "广西": "广西壮族自治区", "西藏": "西藏自治区",
+    "宁夏": "宁夏回族自治区", "新疆": "新疆维吾尔自治区",
+    "香港": "香港特别行政区", "澳门": "澳门特别行政区",
+}
+PROVINCE_SHORT_NAMES = tuple(_PROVINCES)
+_PROVINCE_FORMS = {**{full: short for short, full in _PROVINCES.items()},
+                   **{short: short for short in _PROVINCES}}
+
+
+def split_region(address: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """
+    Cut an address to (province, city); the rest of the address is dropped (personal data).
+
+    Province is the official short name (``浙江``, ``内蒙古``, ``上海``) whether the export wrote
+    ``浙江省 杭州市 …``, ``内蒙古自治区``, ``上海 上海市 ***`` or an address without spaces.
+    City is the second space-separated part when present and not masked, else NA.
+    """
+    s = text(address)
+    parts = s.str.split(r"\s+", n=2, regex=True)
+    first = parts.str[0]
+    province = first.map(_PROVINCE_FORMS)
+    unresolved = s.notna() & province.isna()
+    if unresolved.any():
+        found = pd.Series(pd.NA, index=s.index, dtype="object")
+        for short in sorted(PROVINCE_SHORT_NAMES, key=len, reverse=True):
+            hit = unresolved & found.isna() & s.str.startswith(short).fillna(False)
+            found = found.mask(hit, short)
+        province = province.fillna(found)
+    city = parts.str[1].where(parts.str.len() > 1).astype("string")
+    city = city.mask(city.str.contains(r"\*", regex=True).fillna(False).astype(bool))
+    return province.astype("string"), city.astype("string")
+
+
+def buyer_keys(nicks: pd.Series, salt: bytes) -> pd.Series:
+    """
+    Hash buyer nicknames with the store's secret (HMAC-SHA256, 32 hex chars).
+
+    The nick is NFKC-normalized and stripped first, so ``"ｔｂ_１"`` and ``"tb_1"`` are one buyer.
+    Masked nicks (containing ``*``) are not identities and give NA.
+    """
+    s = text(nicks)
+    s = s.mask(s.str.contains(r"\*", regex=True).fillna(False))
+    uniques = s.dropna().unique()
+    table = {
+        u: hmac.new(salt, unicodedata.normalize("NFKC", u).encode("utf-8"), hashlib.sha256)
+        .hexdigest()[:32]
+        for u in uniques
+    }
+    return s.map(table).astype("string")
+
+
+def first_present(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """Coalesce columns left to right (the first non-NA value of each row)."""
+    out = pd.Series(pd.NA, index=frame.index, dtype="object")
+    for col in columns:
+        if col in frame:
+            out = out.fillna(frame[col].astype("object"))
+    return out
+
+
+__all__ = [
+    "MISSING", "ORDER_STATUS", "PROVINCE_SHORT_NAMES", "buyer_keys", "first_present",
+    "map_order_status", "normalize_header", "parse_bool", "parse_date", "parse_datetime",
+    "parse_float", "parse_id", "parse_int", "parse_money", "parse_ratio", "split_region", "text",
+]
+_ = np  # numpy is the numeric backend of the parsers above

@@ -1,0 +1,96 @@
+"""Tell which export a file is by its header signature, never by its file name.
+
+The header may sit below banner rows: the first ``HEADER_SCAN_ROWS`` rows are scanned and
+the first row holding every anchor column of a kind is the header (DATA_CONTRACT.md §0.3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from storeops.errors import UnknownExportError
+from storeops.ingest.aliases import DISTINGUISHING, KINDS, KindSpec
+from storeops.ingest.clean import normalize_header
+from storeops.ingest.readers import HEADER_SCAN_ROWS, Sheet
+
+
+@dataclass(frozen=True, slots=True)
+class Detected:
+    """A recognized table: its kind, the header row index and the raw/normalized headers."""
+
+    kind: KindSpec
+    sheet: Sheet
+    header_row: int
+    raw_headers: tuple[str, ...]
+    headers: tuple[str, ...]  # normalized
+
+    @property
+    def unknown_columns(self) -> list[str]:
+        """Raw headers this kind neither loads nor knowingly ignores."""
+        return [r for r, h in zip(self.raw_headers, self.headers, strict=True)
+                if h and h not in self.kind.lookup]
+
+
+def match_kind(headers: list[str]) -> KindSpec | None:
+    """
+    Return the kind whose anchors are all present in normalized ``headers``, or None.
+
+    When several kinds match, the one recognizing the most columns wins.
+    """
+    present = set(headers)
+    best: tuple[int, KindSpec] | None = None
+    for kind in KINDS:
+        canon = {kind.lookup.get(h) for h in present} - {None, ""}
+        if not set(kind.required) <= canon:
+            continue
+        if present & {normalize_header(c) for c in DISTINGUISHING.get(kind.name, ())}:
+            continue
+        score = sum(1 for h in present if h in kind.lookup)
+        if best is None or score > best[0]:
+            best = (score, kind)
+    return best[1] if best else None
+
+
+def detect(sheets: list[Sheet], name: str) -> Detected:
+    """
+    Find the first sheet and row that is the header of a known export kind.
+
+    Raises
+    ------
+    UnknownExportError
+        With the header seen and the known kinds, when nothing matches.
+    """
+    for sheet in sheets:
+        top = sheet.rows.head(HEADER_SCAN_ROWS)
+        for idx in range(len(top)):
+            raw = [str(v) for v in top.iloc[idx].tolist()]
+            while raw and not raw[-1].strip():
+                raw.pop()
+            headers = [normalize_header(v) for v in raw]
+            kind = match_kind(headers)
+            if kind is not None:
+                return Detected(kind, sheet, idx, tuple(raw), tuple(headers))
+    first = _first_nonempty_row(sheets)
+    known = "、".join(f"{k.label}" for k in KINDS)
+    raise UnknownExportError(
+        f"{name}：无法判断这是哪种导出文件；它的表头是 {first}；"
+        f"目前能识别的有：{known}。请确认文件来自这些报表，或把表头发给维护者添加别名"
+    )
+
+
+def _first_nonempty_row(sheets: list[Sheet]) -> str:
+    for sheet in sheets:
+        for _, row in sheet.rows.head(HEADER_SCAN_ROWS).iterrows():
+            cells = [str(v).strip() for v in row.tolist() if str(v).strip()]
+            if len(cells) > 1:
+                shown = "、".join(cells[:12]) + ("…" if len(cells) > 12 else "")
+                return f"「{shown}」"
+    return "（空）"
+
+
+def data_frame(found: Detected) -> pd.DataFrame:
+    """Return the rows below the header, columns named by their position in the header."""
+    body = found.sheet.rows.iloc[found.header_row + 1 :, : len(found.headers)]
+    return body.reset_index(drop=True)

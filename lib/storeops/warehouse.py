@@ -1,0 +1,176 @@
+"""The store's DuckDB warehouse: connection, canonical tables, upsert, named queries.
+
+Only this module executes SQL. Queries live one per file in ``storeops/sql/`` and take bound
+``$name`` parameters. Money is summed in SQL on DECIMAL columns and fetched as ``Decimal``.
+DuckDB allows one writing process; readers open read-only while nobody writes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from storeops import paths
+from storeops.errors import NoDataError, WarehouseBusyError, WarehouseError
+
+logger = logging.getLogger(__name__)
+
+
+@cache
+def sql_text(name: str) -> str:
+    """Return the text of ``storeops/sql/<name>.sql``."""
+    return (resources.files("storeops") / "sql" / f"{name}.sql").read_text("utf-8")
+
+
+def connect(store: str, *, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+    """
+    Open one store's warehouse.
+
+    Parameters
+    ----------
+    store : str
+        Store id.
+    read_only : bool
+        Readers (reports, metrics) open read-only; ingest opens for writing and creates
+        the file and every canonical table if missing.
+
+    Raises
+    ------
+    NoDataError
+        Read-only and the warehouse does not exist yet.
+    WarehouseBusyError
+        Another process is writing the warehouse.
+    """
+    path = paths.warehouse_file(store)
+    if read_only and not path.exists():
+        raise NoDataError(
+            f"店铺 '{store}' 还没有数据仓库（{path}）：先把导出文件放进 data/raw/{store}/，"
+            f"再运行 storeops ingest --store {store}"
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise WarehouseBusyError(
+                f"店铺 '{store}' 的数据仓库正被另一个进程写入：等它结束后再试"
+            ) from exc
+        raise WarehouseError(f"无法打开 {path}：{exc}") from exc
+    if not read_only:
+        con.execute(sql_text("schema"))
+    return con
+
+
+@contextmanager
+def open_store(store: str, *, read_only: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open a store's warehouse for the duration of a ``with`` block."""
+    con = connect(store, read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    """Return the column names of a canonical table, in DDL order."""
+    rows = con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE table_name = $t ORDER BY column_index",
+        {"t": table},
+    ).fetchall()
+    if not rows:
+        raise WarehouseError(f"没有表 {table}")
+    return [r[0] for r in rows]
+
+
+def table_key(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    """Return the primary-key columns of a canonical table."""
+    rows = con.execute(
+        "SELECT constraint_column_names FROM duckdb_constraints() "
+        "WHERE table_name = $t AND constraint_type = 'PRIMARY KEY'",
+        {"t": table},
+    ).fetchall()
+    if not rows:
+        raise WarehouseError(f"表 {table} 没有主键")
+    return list(rows[0][0])
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> int:
+    """
+    Insert rows by primary key; a row whose key exists replaces the columns the frame has.
+
+    The caller owns the transaction. Columns absent from ``frame`` keep their stored values
+    on conflict (an export with fewer ticked columns does not erase the others). Values
+    are cast by DuckDB to the column types (money arrives as exact decimal strings).
+
+    Returns
+    -------
+    int
+        Rows written.
+    """
+    if frame.empty:
+        return 0
+    columns = table_columns(con, table)
+    unknown = [c for c in frame.columns if c not in columns]
+    if unknown:
+        raise WarehouseError(f"表 {table} 没有列 {unknown}")
+    key = table_key(con, table)
+    missing = [k for k in key if k not in frame.columns]
+    if missing:
+        raise WarehouseError(f"写入 {table} 缺少主键列 {missing}")
+    names = ", ".join(_quote(c) for c in frame.columns)
+    updates = ", ".join(
+        f"{_quote(c)} = excluded.{_quote(c)}" for c in frame.columns if c not in key
+    )
+    action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
+    # Identifiers come from the DDL above (checked against duckdb_columns), never from input;
+    # values travel through the registered frame.
+    statement = (
+        f"INSERT INTO {_quote(table)} ({names}) SELECT {names} FROM _staged "  # noqa: S608
+        f"ON CONFLICT ({', '.join(_quote(k) for k in key)}) {action}"
+    )
+    con.register("_staged", frame)
+    try:
+        con.execute(statement)
+    finally:
+        con.unregister("_staged")
+    return len(frame)
+
+
+def query_rows(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> list[dict]:
+    """Run ``sql/<name>.sql`` with bound parameters; rows as dicts, DECIMAL as ``Decimal``."""
+    cursor = con.execute(sql_text(name), params)
+    cols = [d[0] for d in cursor.description]
+    return [dict(zip(cols, row, strict=True)) for row in cursor.fetchall()]
+
+
+def query_df(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
+    """Run ``sql/<name>.sql`` into a DataFrame (DECIMAL becomes float: display only)."""
+    return con.execute(sql_text(name), params).df()
+
+
+def is_loaded(con: duckdb.DuckDBPyConnection, store: str, sha256: str) -> bool:
+    """Return True when a file with this content is already in the manifest."""
+    row = con.execute(
+        "SELECT count(*) FROM manifest WHERE shop_id = $s AND file_sha256 = $h",
+        {"s": store, "h": sha256},
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def to_decimal(value: Any) -> Decimal | None:
+    """Return a money value as Decimal (None stays None)."""
+    if value is None:
+        return None
+    return value if isinstance(value, Decimal) else Decimal(str(value))
