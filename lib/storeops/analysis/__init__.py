@@ -1,0 +1,1 @@
+"""Pure analysis functions: warehouse queries in, small result objects and frames out."""

@@ -1,0 +1,135 @@
+"""The daily operations review: yesterday against the day before and the same weekday last week."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from storeops import metrics, warehouse
+
+COMPARE_METRICS = (
+    "gmv", "paid_buyers", "paid_orders", "uv", "conversion_rate", "aov", "uv_value",
+    "refund_amount", "refund_rate", "net_sales", "orders_created", "order_pay_rate",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DailyKpis:
+    """Headline metrics of the report day and its two comparison days."""
+
+    day: date
+    today: dict[str, Any]
+    prev_day: dict[str, Any]
+    last_week: dict[str, Any]
+
+    @property
+    def prev_date(self) -> date:
+        """The day before the report day."""
+        return self.day - timedelta(days=1)
+
+    @property
+    def last_week_date(self) -> date:
+        """The same weekday one week before."""
+        return self.day - timedelta(days=7)
+
+
+def kpis(con: duckdb.DuckDBPyConnection, day: date) -> DailyKpis:
+    """Return the headline metrics of ``day``, the day before and the same weekday last week."""
+    return DailyKpis(
+        day=day,
+        today=metrics.day_metrics(con, day),
+        prev_day=metrics.day_metrics(con, day - timedelta(days=1)),
+        last_week=metrics.day_metrics(con, day - timedelta(days=7)),
+    )
+
+
+def change(now: Any, before: Any) -> float | None:
+    """Relative change (now − before) ÷ before; None when either is missing or before is 0."""
+    if now is None or before is None or before == 0:
+        return None
+    return float((Decimal(now) - Decimal(before)) / Decimal(before))
+
+
+def diff(now: float | None, before: float | None) -> float | None:
+    """Absolute change of a ratio (in fraction points); None when either is missing."""
+    if now is None or before is None:
+        return None
+    return now - before
+
+
+def kpi_rows(k: DailyKpis) -> pd.DataFrame:
+    """
+    One row per headline metric: label, unit, value today, the day before, last week, changes.
+
+    Ratio metrics compare in percentage points (``*_pp``), the others relatively (``*_pct``).
+    Values stay raw (Decimal 元, int, fraction); formatting is the report's job.
+    """
+    rows = []
+    for name in COMPARE_METRICS:
+        m = metrics.METRICS[name]
+        basis = k.today.get(f"{name}_basis")
+        now, prev, week = k.today[name], k.prev_day[name], k.last_week[name]
+        is_pct = m.unit == "%"
+        rows.append({
+            "name": name,
+            "label": metrics.label(name, basis),
+            "unit": m.unit,
+            "today": now,
+            "prev_day": prev,
+            "last_week": week,
+            "vs_prev": diff(now, prev) if is_pct else change(now, prev),
+            "vs_last_week": diff(now, week) if is_pct else change(now, week),
+            "is_ratio": is_pct,
+        })
+    return pd.DataFrame(rows)
+
+
+def trend(con: duckdb.DuckDBPyConnection, day: date, *, days: int = 60) -> pd.DataFrame:
+    """
+    Daily GMV of the ``days`` days ending at ``day``.
+
+    Days outside the orders' coverage (no export yet) are NaN, shown as gaps, never 0.
+    """
+    start = day - timedelta(days=days - 1)
+    rows = warehouse.query_rows(con, "gmv_by_day", start=start, end=day)
+    cover = {r["source"]: r for r in warehouse.query_rows(con, "coverage")}["orders"]
+    first, last = cover["first_day"], cover["last_day"]
+    return pd.DataFrame({
+        "day": [r["day"] for r in rows],
+        "gmv": [float(r["gmv"]) if first and first <= r["day"] <= last else float("nan")
+                for r in rows],
+        "paid_orders": [r["paid_orders"] for r in rows],
+    })
+
+
+def provinces(con: duckdb.DuckDBPyConnection, day: date, *, top: int = 10) -> pd.DataFrame:
+    """
+    GMV by receiver province on ``day``: the ``top`` provinces and 其他, with shares.
+
+    Shares are of the day's GMV; provinces come from the address (short official names).
+    """
+    rows = [r for r in metrics.compute(con, day, day, by="province") if r["paid_orders"]]
+    rows.sort(key=lambda r: (-(r["gmv"] or 0), r["key"]))
+    total = sum((r["gmv"] for r in rows), Decimal(0))
+    head, tail = rows[:top], rows[top:]
+    out = [{"province": r["key"], "gmv": r["gmv"], "paid_orders": r["paid_orders"],
+            "paid_buyers": r["paid_buyers"]} for r in head]
+    if tail:
+        out.append({
+            "province": "其他",
+            "gmv": sum((r["gmv"] for r in tail), Decimal(0)),
+            "paid_orders": sum(r["paid_orders"] for r in tail),
+            "paid_buyers": None,
+        })
+    frame = pd.DataFrame(out, columns=["province", "gmv", "paid_orders", "paid_buyers"])
+    return frame.assign(share=[metrics.ratio(g, total) for g in frame["gmv"]])
+
+
+def coverage(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Return each source's first and last day in the warehouse (for the data stamp)."""
+    return warehouse.query_rows(con, "coverage")

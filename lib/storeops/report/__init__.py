@@ -1,0 +1,153 @@
+"""What notebooks call to show and record things: one call per cell.
+
+``start`` checks the parameters, opens the warehouse read-only and sets the chart theme;
+the ``show_*`` functions format (¥, %, escaped text) and display; ``record`` writes the
+headline figures next to the HTML.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from storeops import config, warehouse
+from storeops.report import charts, tables
+from storeops.report.record import write_metrics
+from storeops.timeutil import resolve_day
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportContext:
+    """One report run: the store, the day and the warehouse connection."""
+
+    store: config.StoreConfig
+    day: date
+    notebook: str
+    con: duckdb.DuckDBPyConnection
+
+
+def start(store: str, report_date: str | date = "", *, notebook: str) -> ReportContext:
+    """
+    Begin a report: validate parameters, open the store's warehouse read-only, set the theme.
+
+    Parameters
+    ----------
+    store : str
+        Store id (from stores.toml or a data/raw folder). Must be a string: papermill's CLI
+        turns ``-p store 001`` into the integer 1, which is refused here.
+    report_date : str or date
+        ISO date; ``""`` means yesterday in Asia/Shanghai.
+    notebook : str
+        The notebook's name, used for the metrics file.
+    """
+    if not isinstance(store, str):
+        raise config.ConfigError(
+            f"参数 store 必须是字符串，收到 {type(store).__name__} {store!r}：请用引号传入"
+        )
+    cfg = config.get_store(store)
+    day = resolve_day(report_date)
+    charts.set_theme()
+    con = warehouse.connect(store, read_only=True)
+    return ReportContext(store=cfg, day=day, notebook=notebook, con=con)
+
+
+def show_title(ctx: ReportContext, title: str) -> None:
+    """Show the report's heading: title, store name and day."""
+    weekday = "一二三四五六日"[ctx.day.weekday()]
+    tables.show_html(
+        f'<h1 class="so-title">{tables.escape(title)}</h1>'
+        f'<p class="so-subtitle">{tables.escape(ctx.store.name)} · '
+        f"{ctx.day.isoformat()}（周{weekday}）</p>"
+    )
+
+
+def show_heading(text: str) -> None:
+    """Show a section heading."""
+    tables.show_html(f"<h2>{tables.escape(text)}</h2>")
+
+
+def show_note(text: str) -> None:
+    """Show a short paragraph (escaped)."""
+    tables.show_html(f'<p class="so-note">{tables.escape(text)}</p>')
+
+
+def _value_text(value: Any, unit: str) -> str:
+    if unit == "元":
+        return tables.fmt_money(value)
+    if unit == "%":
+        return tables.fmt_pct(value, decimals=2)
+    return tables.fmt_int(value)
+
+
+def _change_text(value: float | None, is_ratio: bool) -> str:
+    return tables.fmt_pp(value) if is_ratio else tables.fmt_change(value)
+
+
+def show_kpis(rows: pd.DataFrame, *, missing_traffic: bool = False) -> None:
+    """
+    Show the headline table: each metric today, the day before, last week, and the changes.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        From ``analysis.daily.kpi_rows``.
+    missing_traffic : bool
+        When True, say that 访客数-based metrics are absent (no 生意参谋 export for the day).
+    """
+    shown = pd.DataFrame({
+        "指标": rows["label"],
+        "当日": [_value_text(v, u) for v, u in zip(rows["today"], rows["unit"], strict=True)],
+        "较前一日": [_change_text(v, r) for v, r in
+                   zip(rows["vs_prev"], rows["is_ratio"], strict=True)],
+        "较上周同日": [_change_text(v, r) for v, r in
+                    zip(rows["vs_last_week"], rows["is_ratio"], strict=True)],
+        "前一日": [_value_text(v, u) for v, u in
+                 zip(rows["prev_day"], rows["unit"], strict=True)],
+        "上周同日": [_value_text(v, u) for v, u in
+                  zip(rows["last_week"], rows["unit"], strict=True)],
+    })
+    tables.show_html(tables.html_table(
+        shown, align_right={"当日", "较前一日", "较上周同日", "前一日", "上周同日"}))
+    if missing_traffic:
+        show_note("无流量数据：当日没有生意参谋店铺日报，访客数、支付转化率、UV价值显示为 —。")
+
+
+def show_gmv_trend(trend: pd.DataFrame, day: date, *, days: int = 60) -> None:
+    """Show the daily GMV line of the last ``days`` days with the report day marked."""
+    charts.show(charts.gmv_trend(trend, highlight=day, title=f"支付金额（近{days}天）"))
+
+
+def show_provinces(frame: pd.DataFrame) -> None:
+    """Show GMV by receiver province with shares."""
+    shown = pd.DataFrame({
+        "省份": frame["province"],
+        "支付金额": [tables.fmt_money(v) for v in frame["gmv"]],
+        "占比": [tables.fmt_pct(v) for v in frame["share"]],
+        "支付订单数": [tables.fmt_int(v) for v in frame["paid_orders"]],
+    })
+    tables.show_html(tables.html_table(shown, align_right={"支付金额", "占比", "支付订单数"}))
+
+
+def show_data_stamp(coverage: list[dict[str, Any]], day: date) -> None:
+    """Say, for each source, the last day available and whether it reaches the report day."""
+    parts = []
+    for c in coverage:
+        if c["last_day"] is None:
+            parts.append(f"{c['label']}：无数据")
+        else:
+            late = "" if c["last_day"] >= day else "（未覆盖报告日）"
+            parts.append(f"{c['label']}：截至 {c['last_day'].isoformat()}{late}")
+    show_note("数据截至 — " + "；".join(parts))
+
+
+def record(ctx: ReportContext, figures: dict[str, Any]) -> None:
+    """Write the headline figures to ``<notebook>.metrics.json`` in the report folder."""
+    path = write_metrics(ctx.store.id, ctx.day, ctx.notebook, figures)
+    logger.info("recorded %s", path)
