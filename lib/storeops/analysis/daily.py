@@ -40,12 +40,12 @@ class DailyKpis:
 
 def kpis(con: duckdb.DuckDBPyConnection, day: date) -> DailyKpis:
     """Return the headline metrics of ``day``, the day before and the same weekday last week."""
-    return DailyKpis(
-        day=day,
-        today=metrics.day_metrics(con, day),
-        prev_day=metrics.day_metrics(con, day - timedelta(days=1)),
-        last_week=metrics.day_metrics(con, day - timedelta(days=7)),
-    )
+
+    def one(d: date) -> dict[str, Any]:
+        return {k: v for k, v in metrics.day_metrics(con, d).items() if k != "key"}
+
+    return DailyKpis(day=day, today=one(day), prev_day=one(day - timedelta(days=1)),
+                     last_week=one(day - timedelta(days=7)))
 
 
 def change(now: Any, before: Any) -> float | None:

@@ -78,9 +78,12 @@ def show_note(text: str) -> None:
     tables.show_html(f'<p class="so-note">{tables.escape(text)}</p>')
 
 
-def _value_text(value: Any, unit: str) -> str:
+PRECISE_MONEY = frozenset({"aov", "uv_value"})
+
+
+def _value_text(value: Any, unit: str, name: str = "") -> str:
     if unit == "元":
-        return tables.fmt_money(value)
+        return tables.fmt_money(value, decimals=2 if name in PRECISE_MONEY else 0)
     if unit == "%":
         return tables.fmt_pct(value, decimals=2)
     return tables.fmt_int(value)
@@ -103,15 +106,16 @@ def show_kpis(rows: pd.DataFrame, *, missing_traffic: bool = False) -> None:
     """
     shown = pd.DataFrame({
         "指标": rows["label"],
-        "当日": [_value_text(v, u) for v, u in zip(rows["today"], rows["unit"], strict=True)],
+        "当日": [_value_text(v, u, n) for v, u, n in
+               zip(rows["today"], rows["unit"], rows["name"], strict=True)],
         "较前一日": [_change_text(v, r) for v, r in
                    zip(rows["vs_prev"], rows["is_ratio"], strict=True)],
         "较上周同日": [_change_text(v, r) for v, r in
                     zip(rows["vs_last_week"], rows["is_ratio"], strict=True)],
-        "前一日": [_value_text(v, u) for v, u in
-                 zip(rows["prev_day"], rows["unit"], strict=True)],
-        "上周同日": [_value_text(v, u) for v, u in
-                  zip(rows["last_week"], rows["unit"], strict=True)],
+        "前一日": [_value_text(v, u, n) for v, u, n in
+                 zip(rows["prev_day"], rows["unit"], rows["name"], strict=True)],
+        "上周同日": [_value_text(v, u, n) for v, u, n in
+                  zip(rows["last_week"], rows["unit"], rows["name"], strict=True)],
     })
     tables.show_html(tables.html_table(
         shown, align_right={"当日", "较前一日", "较上周同日", "前一日", "上周同日"}))

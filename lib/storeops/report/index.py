@@ -1,0 +1,350 @@
+"""Index pages: ``reports/index.html`` (every store and day), ``reports/<store>/index.html``.
+
+Built from what the runner left on disk: ``reports/<store>/<YYYY-MM-DD>/<stem>.status.json``,
+``<stem>.html`` and, when the notebook recorded them, ``<stem>.metrics.json`` (headline
+figures). Newest day first, one row per store and day, failures marked 失败 with their error.
+The pages are self-contained (inline CSS, no script, no external URL), use relative links,
+and are readable on a 390 px phone. Every text that came from disk is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from urllib.parse import quote
+
+from storeops import config, paths
+from storeops.errors import StoreopsError
+from storeops.report.tables import MISSING, escape, fmt_change, fmt_int, fmt_money, fmt_pct
+from storeops.timeutil import SHANGHAI
+
+logger = logging.getLogger(__name__)
+
+REPORT_LABELS = {
+    "daily_review": "日报",
+    "period_review": "周报/月报",
+    "campaign_postmortem": "大促复盘",
+    "annual_plan": "年度计划",
+    "customers": "客户",
+}
+"""Short Chinese link text per notebook stem; other stems are shown as they are."""
+
+REPORT_ORDER = list(REPORT_LABELS)
+
+HEADLINES = (
+    ("gmv", "支付金额", fmt_money),
+    ("gmv_change", "较前日", fmt_change),
+    ("net_sales", "净销售额", fmt_money),
+    ("paid_orders", "支付订单数", fmt_int),
+    ("orders", "订单数", fmt_int),
+    ("paid_buyers", "支付买家数", fmt_int),
+    ("buyers", "买家数", fmt_int),
+    ("conversion_rate", "支付转化率", fmt_pct),
+    ("conversion", "转化率", fmt_pct),
+)
+"""Headline figures looked up in ``<stem>.metrics.json`` (top level or under ``"metrics"``, as
+``report.record`` writes them; names from ``storeops.metrics``); the first two present are
+shown."""
+
+MAX_HEADLINES = 2
+MAX_ERROR_CHARS = 200
+
+SUFFIXES = (".status.json", ".metrics.json", ".failed.ipynb", ".ipynb", ".html")
+
+
+@dataclass
+class Report:
+    """One notebook's outputs for one store and day."""
+
+    stem: str
+    status: dict | None = None
+    """The parsed status.json; None when absent or unreadable."""
+    has_status: bool = False
+    has_html: bool = False
+    metrics: dict | None = None
+
+    @property
+    def failed(self) -> bool:
+        """True when the last run of this report failed."""
+        return bool(self.status) and self.status.get("ok") is False
+
+
+@dataclass
+class StoreDay:
+    """Every report of one store on one day."""
+
+    store: str
+    day: date
+    reports: dict[str, Report] = field(default_factory=dict)
+
+
+def _read_json(path: Path) -> dict | None:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        logger.warning("index: cannot read %s (%s)", path, exc)
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _split(name: str) -> tuple[str, str] | None:
+    """Return (stem, suffix) of a report file name, None for anything else."""
+    if name.startswith(".") or name == "index.html":
+        return None
+    for suffix in SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)], suffix
+    return None
+
+
+def scan(root: Path | None = None) -> list[StoreDay]:
+    """
+    Collect every store and day that has a report, a status or metrics.
+
+    Parameters
+    ----------
+    root : Path, optional
+        The reports folder; ``paths.reports_root()`` by default.
+
+    Returns
+    -------
+    list of StoreDay
+        Newest day first, then by store id.
+    """
+    root = root if root is not None else paths.reports_root()
+    found: list[StoreDay] = []
+    if not root.is_dir():
+        return found
+    for store_dir in sorted(p for p in root.iterdir() if p.is_dir()):
+        if not config.STORE_ID.match(store_dir.name):
+            continue
+        for day_dir in store_dir.iterdir():
+            try:
+                day = date.fromisoformat(day_dir.name)
+            except ValueError:
+                continue
+            if not day_dir.is_dir() or len(day_dir.name) != 10:
+                continue
+            entry = StoreDay(store_dir.name, day)
+            for file in day_dir.iterdir():
+                split = _split(file.name)
+                if split is None:
+                    continue
+                stem, suffix = split
+                report = entry.reports.setdefault(stem, Report(stem))
+                if suffix == ".status.json":
+                    report.has_status = True
+                    report.status = _read_json(file)
+                elif suffix == ".metrics.json":
+                    report.metrics = _read_json(file)
+                elif suffix == ".html":
+                    report.has_html = True
+            # A notebook that never produced a status nor an HTML (only an .ipynb) is not listed.
+            entry.reports = {k: v for k, v in entry.reports.items() if v.has_status or v.has_html}
+            if entry.reports:
+                found.append(entry)
+    found.sort(key=lambda e: e.store)
+    found.sort(key=lambda e: e.day, reverse=True)
+    return found
+
+
+def store_name(store: str) -> str:
+    """Return the store's display name from stores.toml, or its id."""
+    try:
+        return config.get_store(store).name
+    except StoreopsError:
+        return store
+
+
+def _href(*parts: str) -> str:
+    return escape("/".join(quote(p) for p in parts))
+
+
+def _headline(metrics: dict | None) -> list[str]:
+    if not metrics:
+        return []
+    figures = dict(metrics)
+    nested = figures.get("metrics")
+    if isinstance(nested, dict):
+        figures = {**nested, **figures}
+    shown = []
+    for key, label, fmt in HEADLINES:
+        value = figures.get(key)
+        if isinstance(value, dict):
+            value = value.get("value")
+        if value is None or isinstance(value, bool | list | dict):
+            continue
+        try:
+            text = fmt(value)
+        except (ValueError, TypeError, ArithmeticError):
+            continue
+        if text == MISSING:
+            continue
+        shown.append(f"{escape(label)} <b>{escape(text)}</b>")
+        if len(shown) == MAX_HEADLINES:
+            break
+    return shown
+
+
+def _sorted_reports(entry: StoreDay) -> list[Report]:
+    def key(report: Report) -> tuple[int, str]:
+        known = report.stem in REPORT_ORDER
+        rank = REPORT_ORDER.index(report.stem) if known else len(REPORT_ORDER)
+        return rank, report.stem
+
+    return sorted(entry.reports.values(), key=key)
+
+
+def _report_cell(entry: StoreDay, *, prefix: tuple[str, ...]) -> str:
+    """Links (relative, under ``prefix``) and failure notes of one store-day."""
+    items = []
+    for report in _sorted_reports(entry):
+        label = escape(REPORT_LABELS.get(report.stem, report.stem))
+        link = _href(*prefix, entry.day.isoformat(), f"{report.stem}.html")
+        if report.failed:
+            error = str(report.status.get("error") or "未知错误")
+            if len(error) > MAX_ERROR_CHARS:
+                error = error[: MAX_ERROR_CHARS - 1] + "…"
+            old = f' <a href="{link}">上次成功的版本</a>' if report.has_html else ""
+            items.append(
+                f'<li class="fail"><span class="badge">失败</span> {label}{old}'
+                f'<div class="err">{escape(error)}</div></li>'
+            )
+        elif report.has_html:
+            items.append(f'<li><a href="{link}">{label}</a></li>')
+        elif report.status is None:
+            items.append(f'<li>{label} <span class="muted">（状态文件无法读取）</span></li>')
+        else:
+            items.append(f'<li>{label} <span class="muted">（缺少 HTML）</span></li>')
+    return f'<ul class="reports">{"".join(items)}</ul>'
+
+
+def _figures_cell(entry: StoreDay) -> str:
+    for report in _sorted_reports(entry):
+        shown = _headline(report.metrics)
+        if shown:
+            return "<br>".join(shown)
+    return f'<span class="muted">{MISSING}</span>'
+
+
+CSS = """
+*{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
+body{max-width:980px;margin:auto;padding:12px 10px 32px;color:#1f2328;background:#fff;
+font:15px/1.6 -apple-system,BlinkMacSystemFont,"PingFang SC","Hiragino Sans GB","Microsoft YaHei",
+"Noto Sans CJK SC","Noto Sans SC","Source Han Sans SC","Helvetica Neue",Arial,sans-serif;
+overflow-wrap:break-word}
+h1{font-size:1.4em;margin:.2em 0 .1em}
+h2{font-size:1.1em;margin:1.4em 0 .4em;padding-bottom:.2em;border-bottom:1px solid #d0d7de}
+.meta,.muted{color:#656d76;font-size:.9em}
+a{color:#0b5cad;text-decoration:none}
+a:hover,a:focus{text-decoration:underline}
+.wrap{overflow-x:auto;max-width:100%;-webkit-overflow-scrolling:touch}
+table{border-collapse:collapse;width:100%}
+th,td{text-align:left;vertical-align:top;padding:6px 8px;border-bottom:1px solid #e3e6ea}
+th{background:#f4f6f8;font-weight:600;white-space:nowrap}
+td.figs{white-space:nowrap}
+ul.reports{list-style:none;margin:0;padding:0}
+ul.reports li{margin:0 0 .25em}
+ul.reports li:not(.fail){display:inline-block;margin-right:.8em}
+.badge{display:inline-block;padding:0 .4em;border-radius:3px;background:#cf222e;color:#fff;
+font-size:.85em;font-weight:600}
+.err{color:#9a1c1c;font-size:.85em;word-break:break-word}
+@media (max-width:480px){body{font-size:14px;padding:8px 6px 24px}
+th,td{padding:5px 5px}td.figs{white-space:normal}}
+@media print{body{max-width:none;padding:0}a{color:#000}
+.badge{background:none;color:#000;border:1px solid #000}tr{break-inside:avoid}}
+"""
+
+
+def _page(title: str, body: str) -> str:
+    now = datetime.now(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        f"<h1>{escape(title)}</h1>\n"
+        f'<p class="meta">更新于 {escape(now)}（北京时间）</p>\n'
+        f"{body}\n</body>\n</html>\n"
+    )
+
+
+def _day_table(rows: list[str], first_header: str) -> str:
+    return (
+        '<div class="wrap"><table><thead><tr>'
+        f"<th>{escape(first_header)}</th><th>报告</th><th>要点</th>"
+        f"</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+def render_index(entries: list[StoreDay]) -> str:
+    """Return ``reports/index.html``: days newest first, a row per store with its reports."""
+    if not entries:
+        return _page("门店报告", '<p class="muted">还没有报告。</p>')
+    names = {e.store: store_name(e.store) for e in entries}
+    sections = []
+    for day in sorted({e.day for e in entries}, reverse=True):
+        rows = []
+        for entry in (e for e in entries if e.day == day):
+            store_link = _href(entry.store, "index.html")
+            rows.append(
+                f'<tr><td><a href="{store_link}">{escape(names[entry.store])}</a></td>'
+                f"<td>{_report_cell(entry, prefix=(entry.store,))}</td>"
+                f'<td class="figs">{_figures_cell(entry)}</td></tr>'
+            )
+        failed = sum(r.failed for e in entries if e.day == day for r in e.reports.values())
+        note = f' <span class="badge">{failed} 个失败</span>' if failed else ""
+        sections.append(f"<h2>{escape(day.isoformat())}{note}</h2>{_day_table(rows, '店铺')}")
+    return _page("门店报告", "\n".join(sections))
+
+
+def render_store_index(store: str, entries: list[StoreDay]) -> str:
+    """Return ``reports/<store>/index.html``: one row per day, newest first."""
+    name = store_name(store)
+    rows = [
+        f"<tr><td>{escape(e.day.isoformat())}</td>"
+        f"<td>{_report_cell(e, prefix=())}</td>"
+        f'<td class="figs">{_figures_cell(e)}</td></tr>'
+        for e in entries
+        if e.store == store
+    ]
+    back = '<p><a href="../index.html">← 全部店铺</a></p>'
+    body = back + (_day_table(rows, "日期") if rows else '<p class="muted">还没有报告。</p>')
+    return _page(f"{name} · 报告", body)
+
+
+def _atomic_write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        with tmp.open("w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        tmp.replace(path)  # atomic rename (os.replace)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def write_index() -> Path:
+    """
+    Write ``reports/index.html`` and every ``reports/<store>/index.html``, atomically.
+
+    Returns
+    -------
+    Path
+        ``reports/index.html``.
+    """
+    entries = scan()
+    for store in sorted({e.store for e in entries}):
+        _atomic_write(paths.store_index_file(store), render_store_index(store, entries))
+    index = _atomic_write(paths.index_file(), render_index(entries))
+    logger.info("index: %d store-days -> %s", len(entries), index)
+    return index
