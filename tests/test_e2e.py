@@ -1,0 +1,131 @@
+"""End to end on a small demo store: raw exports -> ingest -> papermill -> HTML + metrics JSON.
+
+The metrics JSON is checked against figures computed here independently, with plain pandas
+on the raw export files (not through storeops' readers, cleaners or SQL).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from storeops import paths
+from storeops.cli import app
+
+DAY = date(2026, 11, 26)
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    """A demo store of 45 days, ingested, with the morning batch run for DAY."""
+    home = tmp_path_factory.mktemp("home")
+    cli = CliRunner()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("STOREOPS_HOME", str(home))
+        steps = [
+            ["demo", "--end", DAY.isoformat(), "--days", "45", "--daily-orders", "30"],
+            ["ingest", "--store", "demo"],
+            ["batch", "--date", DAY.isoformat()],
+        ]
+        outputs = []
+        for args in steps:
+            result = cli.invoke(app, ["--home", str(home), *args])
+            assert result.exit_code == 0, result.output
+            outputs.append(result.output)
+        yield home, outputs
+
+
+def _orders_by_hand(raw: Path) -> pd.DataFrame:
+    frames = []
+    for f in sorted((raw / "订单报表").glob("ExportOrderList*.csv")):
+        stamp = re.search(r"(\d{12})", f.name).group(1)
+        frame = pd.read_csv(f, encoding="gb18030", dtype=str, keep_default_na=False)
+        frames.append(frame.assign(_stamp=stamp))
+    orders = pd.concat(frames).sort_values("_stamp", kind="stable")
+    orders.columns = [c.strip() for c in orders.columns]
+    orders["订单编号"] = orders["订单编号"].str.strip('="')
+    return orders.drop_duplicates("订单编号", keep="last")
+
+
+def _expected(home: Path, day: date) -> dict:
+    orders = _orders_by_hand(home / "data/raw/demo")
+    paid = orders[orders["订单付款时间"].str.startswith(day.isoformat())]
+    created = orders[orders["订单创建时间"].str.startswith(day.isoformat())]
+    gmv = sum((Decimal(v) for v in paid["买家实际支付金额"]), Decimal(0))
+    refund = sum((Decimal(v) for v in paid["退款金额"] if v), Decimal(0))
+    buyers = paid["买家会员名"].nunique()
+    sycm = pd.concat(
+        pd.read_excel(f, engine="calamine", header=4, dtype=str)
+        for f in (home / "data/raw/demo/生意参谋").glob("*.xlsx")
+    )
+    uv = int(sycm.loc[sycm["统计日期"] == day.isoformat(), "访客数"].iloc[0].replace(",", ""))
+    return {"gmv": gmv, "paid_orders": len(paid), "paid_buyers": buyers,
+            "orders_created": len(created), "refund_amount": refund, "uv": uv}
+
+
+def test_metrics_json_matches_an_independent_computation(store):
+    home, _ = store
+    got = json.loads((home / "reports/demo/2026-11-26/daily_review.metrics.json")
+                     .read_text("utf-8"))["metrics"]
+    want = _expected(home, DAY)
+    assert Decimal(str(got["gmv"])) == want["gmv"]
+    assert got["paid_orders"] == want["paid_orders"]
+    assert got["paid_buyers"] == want["paid_buyers"]
+    assert got["orders_created"] == want["orders_created"]
+    assert Decimal(str(got["refund_amount"])) == want["refund_amount"]
+    assert got["uv"] == want["uv"]
+    assert got["conversion_rate"] == pytest.approx(want["paid_buyers"] / want["uv"])
+    aov = (want["gmv"] / want["paid_buyers"]).quantize(Decimal("0.01"), "ROUND_HALF_UP")
+    assert Decimal(str(got["aov"])) == aov
+    assert Decimal(str(got["net_sales"])) == want["gmv"] - want["refund_amount"]
+
+
+def test_cli_metrics_json_agrees_with_the_report(store):
+    home, _ = store
+    result = CliRunner().invoke(app, ["--home", str(home), "metrics", "--store", "demo",
+                                      "--start", "2026-11-25", "--end", "2026-11-26",
+                                      "--by", "day", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert [r["day"] for r in rows] == ["2026-11-25", "2026-11-26"]
+    want = _expected(home, date(2026, 11, 25))
+    assert Decimal(str(rows[0]["gmv"])) == want["gmv"]
+    assert rows[0]["uv"] == want["uv"]
+
+
+def test_html_is_self_contained_and_shows_chinese(store):
+    home, _ = store
+    html = (home / "reports/demo/2026-11-26/daily_review.html").read_text("utf-8")
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+    assert "<script src" not in html
+    assert "data:image/png;base64," in html
+    assert "每日运营复盘" in html and "核心指标" in html
+    assert "report.start(" not in html  # inputs hidden
+    assert str(home) not in html  # no machine paths in the report
+    assert len(html.encode()) < 2_000_000
+
+
+def test_index_links_the_report(store):
+    home, outputs = store
+    index = (home / "reports/index.html").read_text("utf-8")
+    assert 'href="demo/2026-11-26/daily_review.html"' in index
+    assert "演示旗舰店" in index
+    assert outputs[-1].strip().endswith(str(paths.index_file()))
+
+
+def test_reingest_is_a_no_op(store):
+    home, _ = store
+    before = (home / "data/processed/demo/warehouse.duckdb").read_bytes()
+    result = CliRunner().invoke(app, ["--home", str(home), "ingest", "--store", "demo"])
+    assert result.exit_code == 0, result.output
+    files = [p for p in (home / "data/raw/demo").rglob("*") if p.is_file()]
+    assert f"导入 0 个文件（0 行），跳过已导入 {len(files)} 个" in result.output
+    assert (home / "data/processed/demo/warehouse.duckdb").read_bytes() == before
