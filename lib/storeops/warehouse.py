@@ -111,7 +111,8 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> i
     Insert rows by primary key; a row whose key exists replaces the columns the frame has.
 
     The caller owns the transaction. Columns absent from ``frame`` keep their stored values
-    on conflict (an export with fewer ticked columns does not erase the others). Values
+    on conflict (an export with fewer ticked columns does not erase the others). When the
+    frame has ``_export_key``, a stored row from a later export is kept. Values
     are cast by DuckDB to the column types (money arrives as exact decimal strings).
 
     Returns
@@ -134,6 +135,10 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> i
         f"{_quote(c)} = excluded.{_quote(c)}" for c in frame.columns if c not in key
     )
     action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
+    if updates and "_export_key" in frame.columns:
+        # A row from an older export (a backfill loaded later) never replaces a newer one.
+        action += (f" WHERE excluded._export_key >= {_quote(table)}._export_key"
+                   f" OR {_quote(table)}._export_key IS NULL")
     # Identifiers come from the DDL above (checked against duckdb_columns), never from input;
     # values travel through the registered frame.
     statement = (

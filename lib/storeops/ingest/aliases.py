@@ -33,6 +33,7 @@ class KindSpec:
     label: str
     fields: dict[str, Field]
     required: tuple[str, ...]  # canonical columns that must be present (detection anchors)
+    alternatives: tuple[tuple[str, ...], ...] = ()  # other anchor sets that also identify it
     forbidden: tuple[str, ...] = ()  # canonical columns that mean "another kind"
     ignored: tuple[str, ...] = ()
     lookup: dict[str, str] = field(default_factory=dict, compare=False)
@@ -119,6 +120,8 @@ ORDER_ITEMS = KindSpec(
         "confirmed_at": Field("datetime", ("确认收货时间",)),
     },
     required=("order_id", "qty", "unit_price"),
+    # Gen B exports are tickable: a sub-order id alone marks a line file.
+    alternatives=(("order_id", "sub_order_id"),),
     ignored=(),
 )
 
@@ -165,8 +168,8 @@ KINDS: tuple[KindSpec, ...] = (ORDERS, ORDER_ITEMS, SHOP_DAILY)
 """Every export kind storeops can load, in detection order."""
 
 # Columns that tell overlapping kinds apart: a file holding any of these is not that kind.
-_ITEM_ONLY = ("购买数量", "价格", "商品价格")
-_ITEM_REPORT = ("商品ID", "宝贝ID", "主体ID", "流量来源")
+_ITEM_ONLY = ("购买数量", "价格", "商品价格", "子订单编号")
+_ITEM_REPORT = ("商品ID", "宝贝ID", "主体ID", "商品名称", "流量来源", "来源明细", "搜索词")
 DISTINGUISHING: dict[str, tuple[str, ...]] = {
     "orders": _ITEM_ONLY,
     "shop_daily": _ITEM_REPORT,

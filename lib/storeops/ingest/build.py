@@ -44,11 +44,19 @@ REASONS = {
 
 @dataclass(frozen=True, slots=True)
 class Built:
-    """Canonical rows ready to upsert, and refused rows with their reasons."""
+    """Canonical rows ready to upsert, refused rows with their reasons, and file-level notes."""
 
     frame: pd.DataFrame
     rejects: pd.DataFrame
     summary_rows: int
+    notes: tuple[str, ...] = ()
+
+
+def _bare_ratio_over_one(raw: pd.Series) -> bool:
+    """True when a ratio column has values without ``%`` above 1 (it was percent, unsigned)."""
+    bare = raw.notna() & ~raw.str.endswith("%").fillna(False)
+    numbers = pd.to_numeric(raw.where(bare).str.replace(",", "", regex=False), errors="coerce")
+    return bool((numbers > 1).any())
 
 
 def _summary_mask(body: pd.DataFrame) -> pd.Series:
@@ -84,11 +92,19 @@ def to_canonical(found: Detected, *, salt: bytes) -> Built:
 
     out = pd.DataFrame(index=body.index)
     reasons = pd.Series("", index=body.index, dtype=object)
+    notes: list[str] = []
     for canonical, cols in positions.items():
         spec = kind.fields[canonical]
         raw = clean.text(body[cols[0]])
         for extra in cols[1:]:
             raw = raw.fillna(clean.text(body[extra]))
+        if spec.parse == "ratio" and _bare_ratio_over_one(raw):
+            # §0.5: unsigned values above 1 mean the whole column is percent without the
+            # sign, so even its values below 1 cannot be trusted: load the rows, not it.
+            label = found.raw_headers[cols[0]].strip()
+            notes.append(f"{label} 列的数值不带 % 且有大于 1 的值，无法判断单位，本文件不导入该列")
+            out[canonical] = pd.Series(pd.NA, index=body.index, dtype="Float64")
+            continue
         if spec.parse == "text":
             out[canonical] = raw
         elif spec.parse == "bool":
@@ -103,7 +119,7 @@ def to_canonical(found: Detected, *, salt: bytes) -> Built:
                                      zip(note, raw.fillna(""), strict=True)]
 
     out = _post_process(kind.name, out, salt)
-    for key in _row_keys(kind.name):
+    for key in REQUIRED.get(kind.name, ()):
         if key not in out:
             out[key] = pd.NA
         missing = out[key].isna()
@@ -115,14 +131,15 @@ def to_canonical(found: Detected, *, salt: bytes) -> Built:
     rejects = body.loc[refused].rename(columns=lambda c: found.raw_headers[c].strip())
     rejects = rejects.assign(_source_row=source_row[refused], reason=reasons[refused])
     frame = out.loc[~refused].assign(_source_row=source_row[~refused].astype("int64"))
-    frame = frame.drop_duplicates(subset=_row_keys(kind.name), keep="last")
+    frame = frame.drop_duplicates(subset=ROW_KEY.get(kind.name), keep="last")
     return Built(frame.reset_index(drop=True), rejects.reset_index(drop=True),
-                 int(summary.sum()))
+                 int(summary.sum()), tuple(notes))
 
 
-def _row_keys(kind: str) -> list[str]:
-    return {"orders": ["order_id"], "order_items": ["sub_order_id"],
-            "shop_daily": ["stat_date"]}.get(kind, [])
+# Columns a row cannot be loaded without, and the key that identifies a row in one file.
+REQUIRED = {"orders": ("order_id",), "order_items": ("sub_order_id", "order_id"),
+            "shop_daily": ("stat_date",)}
+ROW_KEY = {"orders": ["order_id"], "order_items": ["sub_order_id"], "shop_daily": ["stat_date"]}
 
 
 def _post_process(kind: str, frame: pd.DataFrame, salt: bytes) -> pd.DataFrame:
@@ -134,23 +151,26 @@ def _post_process(kind: str, frame: pd.DataFrame, salt: bytes) -> pd.DataFrame:
 
 
 def _orders(frame: pd.DataFrame, salt: bytes) -> pd.DataFrame:
-    address = frame.get("receiver_address", pd.Series(pd.NA, index=frame.index))
-    province, city = clean.split_region(address)
-    nick = frame.get("buyer_nick", pd.Series(pd.NA, index=frame.index))
-    status_raw = frame.get("status_raw", pd.Series(pd.NA, index=frame.index))
-    close = frame.get("close_reason", pd.Series(pd.NA, index=frame.index, dtype="string"))
+    # Derived columns are set only from columns the file has: an export with fewer ticked
+    # columns must not overwrite what an earlier export loaded.
+    derived: dict[str, pd.Series] = {}
+    if "receiver_address" in frame:
+        derived["receiver_province"], derived["receiver_city"] = clean.split_region(
+            frame["receiver_address"])
+    if "buyer_nick" in frame:
+        derived["buyer_key"] = clean.buyer_keys(frame["buyer_nick"], salt)
+    if "status_raw" in frame:
+        derived["status"] = clean.map_order_status(frame["status_raw"])
+    if "close_reason" in frame:
+        close = frame["close_reason"].astype("string")
+        derived["close_reason"] = close.mask(close == "订单未关闭")
     return frame.drop(columns=["receiver_address", "buyer_nick"], errors="ignore").assign(
-        receiver_province=province,
-        receiver_city=city,
-        buyer_key=clean.buyer_keys(nick, salt),
-        status=clean.map_order_status(status_raw),
-        close_reason=close.astype("string").mask(close.astype("string") == "订单未关闭"),
-    )
+        **derived)
 
 
 def _order_items(frame: pd.DataFrame) -> pd.DataFrame:
-    status_raw = frame.get("status_raw", pd.Series(pd.NA, index=frame.index))
-    frame = frame.assign(status=clean.map_order_status(status_raw))
+    if "status_raw" in frame:
+        frame = frame.assign(status=clean.map_order_status(frame["status_raw"]))
     if "sub_order_id" in frame and frame["sub_order_id"].notna().all():
         return frame
     # Generation A has no sub-order id: number the lines of each order in file order.

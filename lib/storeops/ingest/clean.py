@@ -127,9 +127,12 @@ def parse_int(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     s = text(values).str.replace(r"[,，\s人件个次笔单]", "", regex=True)
     s = s.mask(s.isin(MISSING))
     number, scale = _scaled_units(s)
-    as_float = pd.to_numeric(number, errors="coerce")
-    bad = s.notna() & as_float.isna()
-    result = (as_float * scale).round()
+    as_float = pd.to_numeric(number, errors="coerce").astype("float64")
+    value = as_float * scale
+    fractional = (scale == 1) & as_float.notna() & (as_float % 1 != 0)
+    too_big = value.abs() >= 2**63
+    bad = (s.notna() & as_float.isna()) | fractional.fillna(False) | too_big.fillna(False)
+    result = value.where(~bad).round()
     return result.astype("Int64"), bad.astype(bool)
 
 

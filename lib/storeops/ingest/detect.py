@@ -43,7 +43,7 @@ def match_kind(headers: list[str]) -> KindSpec | None:
     best: tuple[int, KindSpec] | None = None
     for kind in KINDS:
         canon = {kind.lookup.get(h) for h in present} - {None, ""}
-        if not set(kind.required) <= canon:
+        if not any(set(anchors) <= canon for anchors in (kind.required, *kind.alternatives)):
             continue
         if present & {normalize_header(c) for c in DISTINGUISHING.get(kind.name, ())}:
             continue

@@ -48,6 +48,7 @@ class FileResult:
     rows_refused: int = 0
     message: str | None = None
     unknown_columns: list[str] = field(default_factory=list)
+    notes: tuple[str, ...] = ()
 
 
 def discover(store: str) -> list[Path]:
@@ -187,22 +188,24 @@ def _ingest_file(
         frame, refused = validate(found.kind.table, built.frame)
         rejects = pd.concat([built.rejects, refused], ignore_index=True)
         loaded_at = datetime.now(SHANGHAI).replace(tzinfo=None)
-        frame = frame.assign(
-            shop_id=store, _source_file=str(path.relative_to(paths.home()))
-            if path.is_relative_to(paths.home()) else str(path),
-            _loaded_at=loaded_at, _file_sha256=sha,
-        )
+        source = source_name(path)
+        export_key = export_sort_key(path)[0]
+        frame = frame.assign(shop_id=store, _source_file=source, _loaded_at=loaded_at,
+                             _file_sha256=sha, _export_key=export_key)
         con.begin()
         try:
             warehouse.upsert(con, found.kind.table, frame)
             con.execute(
-                "INSERT INTO manifest VALUES ($shop, $sha, $path, $kind, $table, $read, $kept, "
-                "$refused, $unknown, $at)",
-                {"shop": store, "sha": sha, "path": frame["_source_file"].iloc[0]
-                 if len(frame) else str(path), "kind": found.kind.name,
+                "INSERT INTO manifest (shop_id, file_sha256, file_path, kind, target_table, "
+                "rows_read, rows_kept, rows_refused, unknown_columns, notes, export_key, "
+                "loaded_at) VALUES ($shop, $sha, $path, $kind, $table, $read, $kept, "
+                "$refused, $unknown, $notes, $export_key, $at)",
+                {"shop": store, "sha": sha, "path": source, "kind": found.kind.name,
                  "table": found.kind.table, "read": len(built.frame) + len(built.rejects),
                  "kept": len(frame), "refused": len(rejects),
-                 "unknown": ",".join(found.unknown_columns) or None, "at": loaded_at},
+                 "unknown": ",".join(found.unknown_columns) or None,
+                 "notes": "；".join(built.notes) or None, "export_key": export_key,
+                 "at": loaded_at},
             )
             con.commit()
         except duckdb.Error as exc:
@@ -223,5 +226,14 @@ def _ingest_file(
         logger.warning("%s: %d rows refused, see %s", path.name, len(rejects), target)
     if found.unknown_columns:
         logger.info("%s: unknown columns %s", path.name, found.unknown_columns)
+    for note in built.notes:
+        logger.warning("%s: %s", path.name, note)
     return FileResult(path, "loaded", found.kind.name, len(frame), len(rejects),
-                      unknown_columns=found.unknown_columns)
+                      unknown_columns=found.unknown_columns, notes=built.notes)
+
+
+def source_name(path: Path) -> str:
+    """Return a file's name for lineage: relative to the home when inside it, else absolute."""
+    resolved = path.resolve()
+    home = paths.home()
+    return str(resolved.relative_to(home)) if resolved.is_relative_to(home) else str(resolved)

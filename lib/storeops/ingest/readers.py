@@ -13,6 +13,7 @@ import csv
 import io
 import logging
 import zipfile
+from html.parser import HTMLParser
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -76,7 +77,11 @@ def _cell_text(value: object) -> str:
     if isinstance(value, float):
         if value != value:  # NaN
             return ""
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+        if value.is_integer() and abs(value) < 2**53:
+            return str(int(value))
+        # Past 2**53 a float cannot hold every integer: an order number stored as a number
+        # has lost digits. Show it in exponent form so the id parser refuses it.
+        return f"{value:.15e}" if value.is_integer() else repr(value)
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, date):
@@ -108,14 +113,51 @@ def _read_excel(data: bytes, name: str) -> list[Sheet]:
         ) from exc
 
 
+class _TableParser(HTMLParser):
+    """Collect every ``<table>`` as rows of cell texts, exactly as shown (no number parsing)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[list[list[str]]] = []
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+        self._colspan = 1
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+            span = dict(attrs).get("colspan") or "1"
+            self._colspan = int(span) if span.isdigit() else 1
+        elif tag == "br" and self._cell is not None:
+            self._cell.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None and self._row is not None:
+            text = " ".join("".join(self._cell).split())
+            self._row.extend([text] + [""] * (self._colspan - 1))
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            if self.tables:
+                self.tables[-1].append(self._row)
+            self._row = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
 def _read_html(data: bytes, name: str) -> list[Sheet]:
-    text = decode(data, name)
-    try:
-        tables = pd.read_html(io.StringIO(text), header=None, keep_default_na=False)
-    except (ValueError, ImportError) as exc:
-        raise FileFormatError(f"{name}：HTML 表格无法解析（{exc}）；请重新下载") from exc
-    return [Sheet(f"table{i + 1}", t.astype(str).set_axis(range(t.shape[1]), axis=1))
-            for i, t in enumerate(tables)]
+    parser = _TableParser()
+    parser.feed(decode(data, name))
+    parser.close()
+    tables = [t for t in parser.tables if t]
+    if not tables:
+        raise FileFormatError(f"{name}：是网页格式但里面没有表格；请重新下载")
+    return [Sheet(f"table{i + 1}", _grid(t)) for i, t in enumerate(tables)]
 
 
 def _sniff_delimiter(lines: list[str]) -> str:

@@ -1,6 +1,7 @@
 -- Canonical tables of one store's warehouse (DATA_CONTRACT.md §9).
 -- Money is DECIMAL(18,2) yuan; ratios DOUBLE in [0,1]; ids VARCHAR; times naive Asia/Shanghai.
--- Every table carries shop_id and its lineage (_source_file, _source_row, _loaded_at, _file_sha256).
+-- Every table carries shop_id and its lineage (_source_file, _source_row, _loaded_at, _file_sha256,
+-- _export_key: the export time of its file, so an older export never overwrites a newer one).
 -- Personal data is not stored: buyers are a salted hash (buyer_key), addresses province/city only.
 
 CREATE TABLE IF NOT EXISTS manifest (
@@ -13,6 +14,8 @@ CREATE TABLE IF NOT EXISTS manifest (
     rows_kept INTEGER NOT NULL,
     rows_refused INTEGER NOT NULL,
     unknown_columns VARCHAR,
+    notes VARCHAR,
+    export_key VARCHAR,
     loaded_at TIMESTAMP NOT NULL,
     PRIMARY KEY (shop_id, file_sha256)
 );
@@ -48,6 +51,7 @@ CREATE TABLE IF NOT EXISTS orders (
     is_mobile BOOLEAN,
     sku_text VARCHAR,
     _source_file VARCHAR, _source_row INTEGER, _loaded_at TIMESTAMP, _file_sha256 VARCHAR,
+    _export_key VARCHAR,
     PRIMARY KEY (shop_id, order_id)
 );
 
@@ -77,6 +81,7 @@ CREATE TABLE IF NOT EXISTS order_items (
     shipped_at TIMESTAMP,
     confirmed_at TIMESTAMP,
     _source_file VARCHAR, _source_row INTEGER, _loaded_at TIMESTAMP, _file_sha256 VARCHAR,
+    _export_key VARCHAR,
     PRIMARY KEY (shop_id, sub_order_id)
 );
 
@@ -104,6 +109,7 @@ CREATE TABLE IF NOT EXISTS refunds (
     cs_intervention VARCHAR,
     is_partial BOOLEAN,
     _source_file VARCHAR, _source_row INTEGER, _loaded_at TIMESTAMP, _file_sha256 VARCHAR,
+    _export_key VARCHAR,
     PRIMARY KEY (shop_id, refund_id)
 );
 
@@ -135,6 +141,7 @@ CREATE TABLE IF NOT EXISTS shop_daily (
     cost_taoke DECIMAL(18,2),
     avg_stay_sec DOUBLE,
     _source_file VARCHAR, _source_row INTEGER, _loaded_at TIMESTAMP, _file_sha256 VARCHAR,
+    _export_key VARCHAR,
     PRIMARY KEY (shop_id, stat_date)
 );
 
@@ -148,6 +155,7 @@ CREATE TABLE IF NOT EXISTS shop_daily_device (
     pay_cvr DOUBLE,
     aov DECIMAL(18,2),
     _source_file VARCHAR, _source_row INTEGER, _loaded_at TIMESTAMP, _file_sha256 VARCHAR,
+    _export_key VARCHAR,
     PRIMARY KEY (shop_id, stat_date, device)
 );
 
@@ -184,6 +192,7 @@ CREATE TABLE IF NOT EXISTS item_daily (
     search_pay_cvr DOUBLE,
     consult_users BIGINT,
     _source_file VARCHAR, _source_row INTEGER, _loaded_at TIMESTAMP, _file_sha256 VARCHAR,
+    _export_key VARCHAR,
     PRIMARY KEY (shop_id, stat_date, item_id)
 );
 
@@ -205,6 +214,7 @@ CREATE TABLE IF NOT EXISTS traffic_sources (
     cart_users BIGINT,
     fav_users BIGINT,
     _source_file VARCHAR, _source_row INTEGER, _loaded_at TIMESTAMP, _file_sha256 VARCHAR,
+    _export_key VARCHAR,
     PRIMARY KEY (shop_id, stat_date, device, scope, item_id, source_l1, source_l2)
 );
 
@@ -243,6 +253,7 @@ CREATE TABLE IF NOT EXISTS ad_reports (
     avg_rank DOUBLE,
     raw_row JSON,
     _source_file VARCHAR, _source_row INTEGER, _loaded_at TIMESTAMP, _file_sha256 VARCHAR,
+    _export_key VARCHAR,
     PRIMARY KEY (shop_id, stat_date, channel, report_level, plan_id, unit_key, entity_key,
                  attribution_window_days)
 );
@@ -284,6 +295,7 @@ CREATE TABLE IF NOT EXISTS cs_agents (
     satisfaction_rate DOUBLE,
     refund_amount DECIMAL(18,2),
     _source_file VARCHAR, _source_row INTEGER, _loaded_at TIMESTAMP, _file_sha256 VARCHAR,
+    _export_key VARCHAR,
     PRIMARY KEY (shop_id, stat_date, agent_nick)
 );
 
@@ -300,6 +312,7 @@ CREATE TABLE IF NOT EXISTS cs_benchmarks (
     satisfaction_rate DOUBLE,
     sales_amount DECIMAL(18,2),
     _source_file VARCHAR, _source_row INTEGER, _loaded_at TIMESTAMP, _file_sha256 VARCHAR,
+    _export_key VARCHAR,
     PRIMARY KEY (shop_id, stat_date, row_label)
 );
 
@@ -314,6 +327,7 @@ CREATE TABLE IF NOT EXISTS dsr (
     target DECIMAL(6,5),
     gap_text VARCHAR,
     _source_file VARCHAR, _source_row INTEGER, _loaded_at TIMESTAMP, _file_sha256 VARCHAR,
+    _export_key VARCHAR,
     PRIMARY KEY (shop_id, snapshot_date, metric, "window")
 );
 
@@ -333,6 +347,7 @@ CREATE TABLE IF NOT EXISTS reviews (
     append_time TIMESTAMP,
     seller_reply VARCHAR,
     _source_file VARCHAR, _source_row INTEGER, _loaded_at TIMESTAMP, _file_sha256 VARCHAR,
+    _export_key VARCHAR,
     PRIMARY KEY (shop_id, review_id)
 );
 
@@ -357,6 +372,7 @@ CREATE TABLE IF NOT EXISTS inventory (
     inbound_wh_qty BIGINT,
     virtual_qty BIGINT,
     _source_file VARCHAR, _source_row INTEGER, _loaded_at TIMESTAMP, _file_sha256 VARCHAR,
+    _export_key VARCHAR,
     PRIMARY KEY (shop_id, snapshot_date, erp, warehouse, sku_code)
 );
 
@@ -376,6 +392,7 @@ CREATE TABLE IF NOT EXISTS competitor_items (
     buyer_index DOUBLE,
     "rank" INTEGER,
     _source_file VARCHAR, _source_row INTEGER, _loaded_at TIMESTAMP, _file_sha256 VARCHAR,
+    _export_key VARCHAR,
     PRIMARY KEY (shop_id, stat_date, competitor_item_id, device)
 );
 
@@ -387,6 +404,7 @@ CREATE TABLE IF NOT EXISTS promotions (
     start_date DATE NOT NULL,
     end_date DATE NOT NULL,
     _source_file VARCHAR, _source_row INTEGER, _loaded_at TIMESTAMP, _file_sha256 VARCHAR,
+    _export_key VARCHAR,
     PRIMARY KEY (shop_id, name)
 );
 
@@ -399,5 +417,6 @@ CREATE TABLE IF NOT EXISTS targets (
     promo_name VARCHAR,
     owner VARCHAR,
     _source_file VARCHAR, _source_row INTEGER, _loaded_at TIMESTAMP, _file_sha256 VARCHAR,
+    _export_key VARCHAR,
     PRIMARY KEY (shop_id, period_type, period_start, metric)
 );
