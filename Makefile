@@ -24,6 +24,7 @@ report: $(STAMP)
 
 test: $(STAMP)
 	@! git check-ignore -q lib/storeops/metrics.py || { echo ".gitignore must not ignore lib/"; exit 1; }
+	$(VENV)/bin/ruff check --quiet lib tests notebooks benchmarks
 	$(PY) -m pytest -q
 
 lab: $(STAMP)

@@ -74,8 +74,8 @@ def demo(
 
 @app.command()
 def ingest(
-    files: Annotated[list[Path] | None, typer.Argument(help="files or folders; default: "
-                                                            "everything in data/raw/<store>/")] = None,
+    files: Annotated[list[Path] | None, typer.Argument(
+        help="files or folders; default: everything in data/raw/<store>/")] = None,
     store: Annotated[str | None, typer.Option(help="store id; default: every store")] = None,
 ) -> None:
     """Load raw exports into the store's warehouse (files already loaded are skipped)."""
@@ -201,7 +201,8 @@ def run(
 @app.command()
 def batch(
     date_: Annotated[str, typer.Option("--date", help="report date, ISO or 'yesterday'")] = "",
-    stores: Annotated[str | None, typer.Option(help="comma-separated store ids; default all")] = None,
+    stores: Annotated[str | None,
+                      typer.Option(help="comma-separated store ids; default all")] = None,
 ) -> None:
     """Morning batch: ingest every store's new exports, run its reports, rewrite the index."""
     from storeops.batch import run_batch

@@ -43,7 +43,8 @@ METRICS: dict[str, Metric] = {m.name: m for m in [
     Metric("orders_created", "下单订单数", "笔", "simple",
            "订单创建时间落在期间内的订单数", "orders"),
     Metric("order_pay_rate", "下单-支付转化率", "%", "ratio",
-           "期间内下单的买家中已付款的买家数 ÷ 下单买家数；无买家信息时按订单：已付款订单 ÷ 下单订单",
+           "期间内下单的买家中已付款的买家数 ÷ 下单买家数；"
+           "无买家信息时按订单：已付款订单 ÷ 下单订单",
            "orders", numerator="created_paid", denominator="created"),
     Metric("aov", "客单价", "元", "ratio",
            "支付金额 ÷ 支付买家数；无买家信息时 ÷ 支付订单数（标签注明“按订单”）",

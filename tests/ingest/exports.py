@@ -15,6 +15,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 from hypothesis import HealthCheck, settings
+
 from storeops import paths
 
 STORE = "s1"

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from storeops.ingest import clean
 
 from .exports import PROPERTY, series

@@ -6,6 +6,7 @@ import itertools
 
 import pandas as pd
 import pytest
+
 from storeops.errors import UnknownExportError
 from storeops.ingest import aliases, detect
 from storeops.ingest.clean import normalize_header

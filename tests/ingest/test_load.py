@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+
 from storeops import paths, warehouse
 from storeops.errors import ConfigError, WarehouseBusyError
 from storeops.ingest import load

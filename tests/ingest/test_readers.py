@@ -9,6 +9,7 @@ from datetime import datetime
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from storeops.errors import FileFormatError
 from storeops.ingest import clean, readers
 

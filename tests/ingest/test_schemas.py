@@ -6,6 +6,7 @@ import re
 
 import pandas as pd
 import pytest
+
 from storeops.ingest import aliases, schemas
 
 
@@ -105,7 +106,7 @@ def test_shop_daily_ratio_and_visitors_checks():
         ("orders", {"order_id": ["2345678901234567890"], "paid_amount": ["1.5"]}, "金额格式"),
         ("order_items", {"sub_order_id": ["a"], "qty": [-1]}, "购买数量不能为负"),
         ("shop_daily", {"visitors": [-1]}, "访客数不能为负"),
-        ("shop_daily", {"pay_cvr": [1.5]}, "支付转化率应在 0–100% 之间"),  # noqa: RUF001
+        ("shop_daily", {"pay_cvr": [1.5]}, "支付转化率应在 0–100% 之间"),
     ],
 )
 def test_refusal_reason_is_the_chinese_check_name(table, columns, expected):

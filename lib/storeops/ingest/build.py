@@ -53,7 +53,7 @@ class Built:
 
 
 def _bare_ratio_over_one(raw: pd.Series) -> bool:
-    """True when a ratio column has values without ``%`` above 1 (it was percent, unsigned)."""
+    """Tell whether a ratio column has unsigned values above 1 (percent without the sign)."""
     bare = raw.notna() & ~raw.str.endswith("%").fillna(False)
     numbers = pd.to_numeric(raw.where(bare).str.replace(",", "", regex=False), errors="coerce")
     return bool((numbers > 1).any())

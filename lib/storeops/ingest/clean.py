@@ -17,9 +17,13 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
-MISSING = frozenset({"", "-", "--", "—", "/", "暂无", "N/A", "n/a", "NA", "#VALUE!", "#N/A", "null", "None", "nan"})
+MISSING = frozenset({
+    "", "-", "--", "—", "/", "暂无", "N/A", "n/a", "NA", "#VALUE!", "#N/A", "null", "None", "nan",
+})
 
-_HEADER_FOLD = str.maketrans({"（": "(", "）": ")", "：": ":", "\u3000": " ", "\xa0": " ", "\ufeff": ""})
+_HEADER_FOLD = str.maketrans(
+    {"（": "(", "）": ")", "：": ":", "\u3000": " ", "\xa0": " ", "\ufeff": ""}
+)
 
 
 def normalize_header(raw: object) -> str:
@@ -275,7 +279,8 @@ def buyer_keys(nicks: pd.Series, salt: bytes) -> pd.Series:
     """
     Hash buyer nicknames with the store's secret (HMAC-SHA256, 32 hex chars).
 
-    The nick is NFKC-normalized and stripped first, so ``"ｔｂ_１"`` and ``"tb_1"`` are one buyer.
+    The nick is NFKC-normalized and stripped first, so a nick typed with full-width letters
+    and digits and its half-width spelling are one buyer.
     Masked nicks (containing ``*``) are not identities and give NA.
     """
     s = text(nicks)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import logging
-import os
 import re
 import secrets
 from collections.abc import Iterator
@@ -52,7 +51,7 @@ class FileResult:
 
 
 def discover(store: str) -> list[Path]:
-    """Return every export file under ``data/raw/<store>/`` (any sub-folder), oldest export first."""
+    """Return every export file under ``data/raw/<store>/`` (any sub-folder), oldest first."""
     root = paths.raw_dir(store)
     if not root.is_dir():
         return []
@@ -103,8 +102,8 @@ def store_salt(store: str) -> bytes:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         tmp.write_text(secrets.token_hex(32), "ascii")
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
+        tmp.chmod(0o600)
+        tmp.replace(path)
     return bytes.fromhex(path.read_text("ascii").strip())
 
 
@@ -112,7 +111,7 @@ def _atomic_write_text(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(text, "utf-8")
-    os.replace(tmp, path)
+    tmp.replace(path)
 
 
 def _quarantine(store: str, path: Path, sha: str, message: str) -> None:
@@ -125,7 +124,7 @@ def _write_rejects(store: str, path: Path, sha: str, rejects: pd.DataFrame) -> P
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp")
     rejects.to_csv(tmp, index=False, encoding="utf-8-sig")
-    os.replace(tmp, target)
+    tmp.replace(target)
     return target
 
 

@@ -13,9 +13,9 @@ import csv
 import io
 import logging
 import zipfile
-from html.parser import HTMLParser
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
@@ -106,7 +106,7 @@ def _read_excel(data: bytes, name: str) -> list[Sheet]:
             Sheet(sheet, _grid(book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)))
             for sheet in book.sheet_names
         ]
-    except Exception as exc:  # noqa: BLE001 - calamine raises its own error types
+    except Exception as exc:
         raise FileFormatError(
             f"{name}：Excel 文件无法打开（{type(exc).__name__}），可能没下载完整或已损坏；"
             "请重新下载后再导入"

@@ -16,7 +16,8 @@ MONEY_TEXT = r"^-?\d{1,16}\.\d{2}$"
 
 _RULES: dict[str, dict[str, list[pa.Check]]] = {
     "orders": {
-        "order_id": [pa.Check.str_matches(r"^\d{6,25}$", name="订单编号应为数字", error="订单编号应为数字")],
+        "order_id": [pa.Check.str_matches(r"^\d{6,25}$", name="订单编号应为数字",
+                                          error="订单编号应为数字")],
         "paid_amount": [pa.Check(lambda s: ~s.str.startswith("-"), name="实付金额不能为负",
                                  error="实付金额不能为负")],
     },
@@ -35,7 +36,8 @@ def _column(parse: str, checks: list[pa.Check]) -> pa.Column:
     if parse == "money":
         checks = [pa.Check.str_matches(MONEY_TEXT, name="金额格式", error="金额格式"), *checks]
     if parse == "ratio":
-        checks = [pa.Check.in_range(0, 1, name="比率应在 0–1 之间", error="比率应在 0–1 之间"), *checks]
+        checks = [pa.Check.in_range(0, 1, name="比率应在 0–1 之间", error="比率应在 0–1 之间"),
+                  *checks]
     return pa.Column(checks=checks, nullable=True, required=False)
 
 

@@ -7,7 +7,6 @@ money as numbers rounded to 0.01, ratios as fractions, missing as null.
 from __future__ import annotations
 
 import json
-import os
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -40,5 +39,5 @@ def write_metrics(store: str, day: date, notebook: str, figures: dict[str, Any])
     }
     tmp = target.with_name(f".{target.name}.tmp")
     tmp.write_text(json.dumps(document, ensure_ascii=False, indent=2), "utf-8")
-    os.replace(tmp, target)
+    tmp.replace(target)
     return target
