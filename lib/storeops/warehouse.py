@@ -66,7 +66,47 @@ def connect(store: str, *, read_only: bool = True) -> duckdb.DuckDBPyConnection:
         raise WarehouseError(f"无法打开 {path}：{exc}") from exc
     if not read_only:
         con.execute(sql_text("schema"))
+        migrate(con)
     return con
+
+
+@cache
+def _expected_columns() -> dict[str, list[tuple[str, str]]]:
+    """Return each canonical table's (column, type) list, from the DDL in a scratch database."""
+    scratch = duckdb.connect(":memory:")
+    try:
+        scratch.execute(sql_text("schema"))
+        rows = scratch.execute(
+            "SELECT table_name, column_name, data_type FROM duckdb_columns() "
+            "WHERE NOT internal ORDER BY table_name, column_index"
+        ).fetchall()
+    finally:
+        scratch.close()
+    out: dict[str, list[tuple[str, str]]] = {}
+    for table, column, dtype in rows:
+        out.setdefault(table, []).append((column, dtype))
+    return out
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """
+    Add columns the DDL has gained since a warehouse was created (additive changes only).
+
+    Returns
+    -------
+    list of str
+        ``table.column`` for each column added.
+    """
+    added = []
+    for table, columns in _expected_columns().items():
+        present = set(table_columns(con, table))
+        for column, dtype in columns:
+            if column not in present:
+                con.execute(f"ALTER TABLE {_quote(table)} ADD COLUMN {_quote(column)} {dtype}")
+                added.append(f"{table}.{column}")
+    if added:
+        logger.info("warehouse schema: added %s", ", ".join(added))
+    return added
 
 
 @contextmanager
