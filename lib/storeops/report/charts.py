@@ -231,9 +231,12 @@ def gmv_trend(
             ax.plot([when], [value], "o", color=HIGHLIGHT_COLOR, ms=7, zorder=5)
             # The report day is usually the last point: put the label to its left.
             at_end = when >= values.index.max() - pd.Timedelta(days=len(values) // 6)
+            # Lift the label above the neighbouring days so its box hides none of the line.
+            near = values[(values.index >= when - pd.Timedelta(days=6))
+                          & (values.index <= when + pd.Timedelta(days=1))]
             ax.annotate(
                 fmt_yuan_axis(value, unit=axis_unit(abs(value)), decimals=1),
-                (when, value),
+                (when, max(value, float(near.max()))),
                 xytext=(-8 if at_end else 0, 9),
                 textcoords="offset points",
                 ha="right" if at_end else "center",
