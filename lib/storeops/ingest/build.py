@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from storeops.ingest import clean
+from storeops.ingest.aliases import FileContext
 from storeops.ingest.detect import Detected, data_frame
 
 SUMMARY_LABELS = frozenset({
@@ -66,7 +67,8 @@ def _summary_mask(body: pd.DataFrame) -> pd.Series:
     return first.isin(SUMMARY_LABELS) | (first == "")
 
 
-def to_canonical(found: Detected, *, salt: bytes) -> Built:
+def to_canonical(found: Detected, *, salt: bytes,
+                 options: dict[str, str] | None = None) -> Built:
     """
     Parse a detected table into the kind's canonical columns.
 
@@ -118,8 +120,11 @@ def to_canonical(found: Detected, *, salt: bytes) -> Built:
                 reasons = reasons + [n.format(v) if n else "" for n, v in
                                      zip(note, raw.fillna(""), strict=True)]
 
-    out = _post_process(kind.name, out, salt)
-    for key in REQUIRED.get(kind.name, ()):
+    if kind.post is not None:
+        ctx = FileContext(name=found.name, sheet=found.sheet.name, salt=salt,
+                          options=dict(options or {}))
+        out = kind.post(out, ctx)
+    for key in kind.refuse_without:
         if key not in out:
             out[key] = pd.NA
         missing = out[key].isna()
@@ -131,50 +136,6 @@ def to_canonical(found: Detected, *, salt: bytes) -> Built:
     rejects = body.loc[refused].rename(columns=lambda c: found.raw_headers[c].strip())
     rejects = rejects.assign(_source_row=source_row[refused], reason=reasons[refused])
     frame = out.loc[~refused].assign(_source_row=source_row[~refused].astype("int64"))
-    frame = frame.drop_duplicates(subset=ROW_KEY.get(kind.name), keep="last")
+    frame = frame.drop_duplicates(subset=list(kind.row_key), keep="last")
     return Built(frame.reset_index(drop=True), rejects.reset_index(drop=True),
                  int(summary.sum()), tuple(notes))
-
-
-# Columns a row cannot be loaded without, and the key that identifies a row in one file.
-REQUIRED = {"orders": ("order_id",), "order_items": ("sub_order_id", "order_id"),
-            "shop_daily": ("stat_date",)}
-ROW_KEY = {"orders": ["order_id"], "order_items": ["sub_order_id"], "shop_daily": ["stat_date"]}
-
-
-def _post_process(kind: str, frame: pd.DataFrame, salt: bytes) -> pd.DataFrame:
-    if kind == "orders":
-        return _orders(frame, salt)
-    if kind == "order_items":
-        return _order_items(frame)
-    return frame
-
-
-def _orders(frame: pd.DataFrame, salt: bytes) -> pd.DataFrame:
-    # Derived columns are set only from columns the file has: an export with fewer ticked
-    # columns must not overwrite what an earlier export loaded.
-    derived: dict[str, pd.Series] = {}
-    if "receiver_address" in frame:
-        derived["receiver_province"], derived["receiver_city"] = clean.split_region(
-            frame["receiver_address"])
-    if "buyer_nick" in frame:
-        derived["buyer_key"] = clean.buyer_keys(frame["buyer_nick"], salt)
-    if "status_raw" in frame:
-        derived["status"] = clean.map_order_status(frame["status_raw"])
-    if "close_reason" in frame:
-        close = frame["close_reason"].astype("string")
-        derived["close_reason"] = close.mask(close == "订单未关闭")
-    return frame.drop(columns=["receiver_address", "buyer_nick"], errors="ignore").assign(
-        **derived)
-
-
-def _order_items(frame: pd.DataFrame) -> pd.DataFrame:
-    if "status_raw" in frame:
-        frame = frame.assign(status=clean.map_order_status(frame["status_raw"]))
-    if "sub_order_id" in frame and frame["sub_order_id"].notna().all():
-        return frame
-    # Generation A has no sub-order id: number the lines of each order in file order.
-    line_no = frame.groupby("order_id", dropna=False).cumcount() + 1
-    synthetic = frame["order_id"].astype("string") + "#" + line_no.astype("string")
-    sub = frame.get("sub_order_id", pd.Series(pd.NA, index=frame.index, dtype="string"))
-    return frame.assign(line_no=line_no.astype("int64"), sub_order_id=sub.fillna(synthetic))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from storeops.errors import UnknownExportError
-from storeops.ingest.aliases import DISTINGUISHING, KINDS, KindSpec
+from storeops.ingest.aliases import KindSpec, kinds
 from storeops.ingest.clean import normalize_header
 from storeops.ingest.readers import HEADER_SCAN_ROWS, Sheet
 
@@ -21,6 +21,7 @@ class Detected:
     """A recognized table: its kind, the header row index and the raw/normalized headers."""
 
     kind: KindSpec
+    name: str  # file name
     sheet: Sheet
     header_row: int
     raw_headers: tuple[str, ...]
@@ -41,11 +42,11 @@ def match_kind(headers: list[str]) -> KindSpec | None:
     """
     present = set(headers)
     best: tuple[int, KindSpec] | None = None
-    for kind in KINDS:
+    for kind in kinds():
         canon = {kind.lookup.get(h) for h in present} - {None, ""}
         if not any(set(anchors) <= canon for anchors in (kind.required, *kind.alternatives)):
             continue
-        if present & {normalize_header(c) for c in DISTINGUISHING.get(kind.name, ())}:
+        if present & kind.forbidden_headers:
             continue
         score = sum(1 for h in present if h in kind.lookup)
         if best is None or score > best[0]:
@@ -71,9 +72,9 @@ def detect(sheets: list[Sheet], name: str) -> Detected:
             headers = [normalize_header(v) for v in raw]
             kind = match_kind(headers)
             if kind is not None:
-                return Detected(kind, sheet, idx, tuple(raw), tuple(headers))
+                return Detected(kind, name, sheet, idx, tuple(raw), tuple(headers))
     first = _first_nonempty_row(sheets)
-    known = "、".join(f"{k.label}" for k in KINDS)
+    known = "、".join(k.label for k in kinds())
     raise UnknownExportError(
         f"{name}：无法判断这是哪种导出文件；它的表头是 {first}；"
         f"目前能识别的有：{known}。请确认文件来自这些报表，或把表头发给维护者添加别名"

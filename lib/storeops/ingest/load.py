@@ -184,7 +184,7 @@ def _ingest_file(
     try:
         found = detect(read_bytes(data, path.name), path.name)
         built = to_canonical(found, salt=salt)
-        frame, refused = validate(found.kind.table, built.frame)
+        frame, refused = validate(found.kind.name, built.frame)
         rejects = pd.concat([built.rejects, refused], ignore_index=True)
         loaded_at = datetime.now(SHANGHAI).replace(tzinfo=None)
         source = source_name(path)

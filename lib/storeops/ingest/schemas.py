@@ -10,10 +10,11 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from storeops.ingest.aliases import KINDS, KindSpec
+from storeops.ingest.aliases import KindSpec, kinds
 
 MONEY_TEXT = r"^-?\d{1,16}\.\d{2}$"
 
+# Business rules per kind, beyond the type checks every parser implies.
 _RULES: dict[str, dict[str, list[pa.Check]]] = {
     "orders": {
         "order_id": [pa.Check.str_matches(r"^\d{6,25}$", name="订单编号应为数字",
@@ -46,19 +47,20 @@ def schema_for(kind: KindSpec) -> pa.DataFrameSchema:
     rules = _RULES.get(kind.name, {})
     columns = {name: _column(spec.parse, rules.get(name, []))
                for name, spec in kind.fields.items() if not spec.pii}
-    return pa.DataFrameSchema(columns, strict=False, name=kind.table)
+    return pa.DataFrameSchema(columns, strict=False, name=kind.name)
 
 
-SCHEMAS = {kind.table: schema_for(kind) for kind in KINDS}
+SCHEMAS = {kind.name: schema_for(kind) for kind in kinds()}
+"""One schema per export kind (several kinds may feed one table)."""
 
 
-def validate(table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def validate(kind: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """
-    Check canonical rows; return (rows that pass, refused rows with a ``reason``).
+    Check a kind's canonical rows; return (rows that pass, refused rows with a ``reason``).
 
     Validation is lazy: every failing row is listed, not just the first.
     """
-    schema = SCHEMAS.get(table)
+    schema = SCHEMAS.get(kind)
     if schema is None or frame.empty:
         return frame, pd.DataFrame()
     try:
