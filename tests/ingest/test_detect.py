@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import itertools
+import pkgutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -35,12 +38,16 @@ def kind_of(header: list[str]) -> str | None:
     return found.name if found else None
 
 
-# One real header per kind that storeops loads (DATA_CONTRACT.md §1.1-1.3, §2.1).
+# One real header per kind that storeops loads (DATA_CONTRACT.md §1.1-1.3, §2.1), plus the
+# SAMPLES of every ``tests/ingest/samples_<family>.py`` module (one per export family).
 SAMPLES = {
     "orders": GEN_A_ORDERS,
     "order_items": GEN_A_ITEMS,
     "shop_daily": SHOP_DAILY,
 }
+for _info in pkgutil.iter_modules([str(Path(__file__).parent)]):
+    if _info.name.startswith("samples_"):
+        SAMPLES.update(importlib.import_module(f"{__package__}.{_info.name}").SAMPLES)
 
 
 def test_every_kind_has_a_sample_header():
