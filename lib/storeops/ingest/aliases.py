@@ -11,7 +11,8 @@ header is reported as unknown in the manifest — that is how a renamed column g
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import pandas as pd
 
@@ -55,6 +56,14 @@ class KindSpec:
     ignored: tuple[str, ...] = ()
     row_required: tuple[str, ...] = ()  # canonical columns a row is refused without
     post: PostProcess | None = None  # derive columns after parsing (keys, hashes, regions)
+    # Rows of this block, given the raw rows below its header (default: all of them). A
+    # kind whose block ends early (e.g. at a blank row) lets a second header follow in
+    # the same sheet, as in the two-block DSR export.
+    block_rows: Callable[[pd.DataFrame], int] | None = None
+    # Summary rows (汇总, 全店平均值, 同行同层均值 …), parsed like data rows with their label in
+    # ``row_label``, go to side tables instead of being dropped: table -> frame.
+    summaries: Callable[[pd.DataFrame, FileContext], dict[str, pd.DataFrame]] | None = None
+    checks: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # pandera Checks
     lookup: dict[str, str] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
@@ -73,6 +82,24 @@ class KindSpec:
     def refuse_without(self) -> tuple[str, ...]:
         """Canonical columns a row cannot be loaded without (its key by default)."""
         return self.row_required or self.row_key
+
+
+def with_mapping(kind: KindSpec, mapping: dict[str, str]) -> KindSpec:
+    """
+    Return ``kind`` with extra raw headers (``--map 源列=canonical``) as first-priority aliases.
+
+    Raises
+    ------
+    KeyError
+        When a target is not a canonical column of the kind.
+    """
+    fields = dict(kind.fields)
+    for raw, canonical in mapping.items():
+        if canonical not in fields:
+            raise KeyError(canonical)
+        spec = fields[canonical]
+        fields[canonical] = Field(spec.parse, (raw, *spec.aliases), spec.pii)
+    return replace(kind, fields=fields, lookup={})
 
 
 def kinds() -> tuple[KindSpec, ...]:

@@ -9,7 +9,7 @@ become province and city.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -51,6 +51,7 @@ class Built:
     rejects: pd.DataFrame
     summary_rows: int
     notes: tuple[str, ...] = ()
+    side: dict[str, pd.DataFrame] = field(default_factory=dict)  # summary rows, by table
 
 
 def _bare_ratio_over_one(raw: pd.Series) -> bool:
@@ -60,11 +61,12 @@ def _bare_ratio_over_one(raw: pd.Series) -> bool:
     return bool((numbers > 1).any())
 
 
-def _summary_mask(body: pd.DataFrame) -> pd.Series:
-    first = body.apply(
-        lambda row: next((str(v).strip() for v in row if str(v).strip()), ""), axis=1
-    ) if len(body) else pd.Series([], dtype=object)
-    return first.isin(SUMMARY_LABELS) | (first == "")
+def _first_cells(body: pd.DataFrame) -> pd.Series:
+    """Return the first non-empty cell text of each row ("" for a blank row)."""
+    if not len(body):
+        return pd.Series([], dtype=object)
+    return body.apply(
+        lambda row: next((str(v).strip() for v in row if str(v).strip()), ""), axis=1)
 
 
 def to_canonical(found: Detected, *, salt: bytes,
@@ -81,9 +83,13 @@ def to_canonical(found: Detected, *, salt: bytes,
     kind = found.kind
     body = data_frame(found)
     source_row = pd.Series(range(found.header_row + 2, found.header_row + 2 + len(body)))
-    summary = _summary_mask(body)
-    body, source_row = body.loc[~summary].reset_index(drop=True), source_row.loc[~summary]
-    source_row = source_row.reset_index(drop=True)
+    labels = _first_cells(body)
+    summary = labels.isin(SUMMARY_LABELS)
+    kept = (labels != "") & (~summary | (kind.summaries is not None))
+    body = body.loc[kept].reset_index(drop=True)
+    source_row = source_row.loc[kept].reset_index(drop=True)
+    is_summary = summary.loc[kept].reset_index(drop=True).astype(bool)
+    row_label = labels.loc[kept].reset_index(drop=True)
 
     positions: dict[str, list[int]] = {}
     for canonical, spec in kind.fields.items():
@@ -120,10 +126,18 @@ def to_canonical(found: Detected, *, salt: bytes,
                 reasons = reasons + [n.format(v) if n else "" for n, v in
                                      zip(note, raw.fillna(""), strict=True)]
 
+    ctx = FileContext(name=found.name, sheet=found.sheet.name, salt=salt,
+                      options=dict(options or {}))
     if kind.post is not None:
-        ctx = FileContext(name=found.name, sheet=found.sheet.name, salt=salt,
-                          options=dict(options or {}))
         out = kind.post(out, ctx)
+    side: dict[str, pd.DataFrame] = {}
+    if kind.summaries is not None and is_summary.any():
+        side = kind.summaries(
+            out.loc[is_summary].assign(row_label=row_label[is_summary],
+                                       _source_row=source_row[is_summary].astype("int64")),
+            ctx)
+    out, body, reasons = out.loc[~is_summary], body.loc[~is_summary], reasons.loc[~is_summary]
+    source_row = source_row.loc[~is_summary]
     for key in kind.refuse_without:
         if key not in out:
             out[key] = pd.NA
@@ -138,4 +152,4 @@ def to_canonical(found: Detected, *, salt: bytes,
     frame = out.loc[~refused].assign(_source_row=source_row[~refused].astype("int64"))
     frame = frame.drop_duplicates(subset=list(kind.row_key), keep="last")
     return Built(frame.reset_index(drop=True), rejects.reset_index(drop=True),
-                 int(summary.sum()), tuple(notes))
+                 int(summary.sum()), tuple(notes), side)

@@ -6,7 +6,7 @@ the first row holding every anchor column of a kind is the header (DATA_CONTRACT
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -26,6 +26,7 @@ class Detected:
     header_row: int
     raw_headers: tuple[str, ...]
     headers: tuple[str, ...]  # normalized
+    n_rows: int | None = None  # rows of the block below the header (None: to the end)
 
     @property
     def unknown_columns(self) -> list[str]:
@@ -34,7 +35,8 @@ class Detected:
                 if h and h not in self.kind.lookup]
 
 
-def match_kind(headers: list[str]) -> KindSpec | None:
+def match_kind(headers: list[str], candidates: tuple[KindSpec, ...] | None = None
+               ) -> KindSpec | None:
     """
     Return the kind whose anchors are all present in normalized ``headers``, or None.
 
@@ -42,7 +44,7 @@ def match_kind(headers: list[str]) -> KindSpec | None:
     """
     present = set(headers)
     best: tuple[int, KindSpec] | None = None
-    for kind in kinds():
+    for kind in candidates or kinds():
         canon = {kind.lookup.get(h) for h in present} - {None, ""}
         if not any(set(anchors) <= canon for anchors in (kind.required, *kind.alternatives)):
             continue
@@ -54,31 +56,63 @@ def match_kind(headers: list[str]) -> KindSpec | None:
     return best[1] if best else None
 
 
-def detect(sheets: list[Sheet], name: str) -> Detected:
+def detect_all(sheets: list[Sheet], name: str, *, kind: KindSpec | None = None
+               ) -> list[Detected]:
     """
-    Find the first sheet and row that is the header of a known export kind.
+    Find every table of a known kind in a file: each sheet, and each block of a sheet.
+
+    A header is searched in the first ``HEADER_SCAN_ROWS`` rows of each sheet, and again
+    below a block whose kind ends it early (``KindSpec.block_rows``). ``kind`` forces one
+    kind (``storeops ingest --kind``) when detection cannot work.
 
     Raises
     ------
     UnknownExportError
         With the header seen and the known kinds, when nothing matches.
     """
+    candidates = (kind,) if kind is not None else None
+    found: list[Detected] = []
     for sheet in sheets:
-        top = sheet.rows.head(HEADER_SCAN_ROWS)
-        for idx in range(len(top)):
-            raw = [str(v) for v in top.iloc[idx].tolist()]
-            while raw and not raw[-1].strip():
-                raw.pop()
-            headers = [normalize_header(v) for v in raw]
-            kind = match_kind(headers)
-            if kind is not None:
-                return Detected(kind, name, sheet, idx, tuple(raw), tuple(headers))
+        start = 0
+        while start < len(sheet.rows):
+            hit = _find_header(sheet, start, name, candidates)
+            if hit is None:
+                break
+            below = sheet.rows.iloc[hit.header_row + 1:, : len(hit.headers)]
+            if hit.kind.block_rows is None:
+                found.append(hit)
+                break
+            n = hit.kind.block_rows(below.reset_index(drop=True))
+            found.append(replace(hit, n_rows=n))
+            start = hit.header_row + 1 + n
+    if found:
+        return found
     first = _first_nonempty_row(sheets)
-    known = "、".join(k.label for k in kinds())
+    known = "、".join(k.label for k in (candidates or kinds()))
     raise UnknownExportError(
         f"{name}：无法判断这是哪种导出文件；它的表头是 {first}；"
         f"目前能识别的有：{known}。请确认文件来自这些报表，或把表头发给维护者添加别名"
+        "（也可以用 --kind 指定种类、--map 源列=目标列 对应列名）"
     )
+
+
+def _find_header(sheet: Sheet, start: int, name: str,
+                 candidates: tuple[KindSpec, ...] | None) -> Detected | None:
+    top = sheet.rows.iloc[start:start + HEADER_SCAN_ROWS]
+    for offset in range(len(top)):
+        raw = [str(v) for v in top.iloc[offset].tolist()]
+        while raw and not raw[-1].strip():
+            raw.pop()
+        headers = [normalize_header(v) for v in raw]
+        kind = match_kind(headers, candidates)
+        if kind is not None:
+            return Detected(kind, name, sheet, start + offset, tuple(raw), tuple(headers))
+    return None
+
+
+def detect(sheets: list[Sheet], name: str) -> Detected:
+    """Return the first table of a known kind in a file (see ``detect_all``)."""
+    return detect_all(sheets, name)[0]
 
 
 def _first_nonempty_row(sheets: list[Sheet]) -> str:
@@ -93,5 +127,6 @@ def _first_nonempty_row(sheets: list[Sheet]) -> str:
 
 def data_frame(found: Detected) -> pd.DataFrame:
     """Return the rows below the header, columns named by their position in the header."""
-    body = found.sheet.rows.iloc[found.header_row + 1 :, : len(found.headers)]
+    stop = None if found.n_rows is None else found.header_row + 1 + found.n_rows
+    body = found.sheet.rows.iloc[found.header_row + 1 : stop, : len(found.headers)]
     return body.reset_index(drop=True)

@@ -24,9 +24,10 @@ import pandas as pd
 
 from storeops import paths, warehouse
 from storeops.config import check_store_id
-from storeops.errors import IngestError, WarehouseBusyError
-from storeops.ingest.build import to_canonical
-from storeops.ingest.detect import detect
+from storeops.errors import ConfigError, IngestError, WarehouseBusyError
+from storeops.ingest.aliases import KindSpec, kinds, with_mapping
+from storeops.ingest.build import Built, to_canonical
+from storeops.ingest.detect import Detected, detect_all
 from storeops.ingest.readers import read_bytes
 from storeops.ingest.schemas import validate
 from storeops.timeutil import SHANGHAI
@@ -41,13 +42,14 @@ class FileResult:
     """What happened to one file."""
 
     path: Path
-    status: str  # loaded | skipped | quarantined
+    status: str  # loaded | skipped | quarantined | checked (dry run)
     kind: str | None = None
     rows_kept: int = 0
     rows_refused: int = 0
     message: str | None = None
     unknown_columns: list[str] = field(default_factory=list)
-    notes: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # warnings: columns not loaded, probably truncated exports
+    summary_rows: int = 0  # 汇总/平均值/同行… rows dropped or sent to side tables
 
 
 def discover(store: str) -> list[Path]:
@@ -128,7 +130,45 @@ def _write_rejects(store: str, path: Path, sha: str, rejects: pd.DataFrame) -> P
     return target
 
 
-def ingest(store: str, files: list[Path] | None = None) -> list[FileResult]:
+ROUND_COUNTS = frozenset({1_000, 2_000, 5_000, 10_000, 50_000, 100_000})
+"""Row counts at which a back-end probably capped the download (caps unconfirmed, §0.7)."""
+
+
+def resolve_kind(name: str | None, mapping: dict[str, str] | None = None) -> KindSpec | None:
+    """
+    Return the export kind forced by ``--kind`` (with ``--map`` aliases), or None.
+
+    Raises
+    ------
+    ConfigError
+        Unknown kind, or a ``--map`` target that is not a column of that kind.
+    """
+    if name is None:
+        if mapping:
+            raise ConfigError("--map 需要和 --kind 一起使用：先指定文件是哪种报表")
+        return None
+    by_name = {k.name: k for k in kinds()}
+    if name not in by_name:
+        raise ConfigError(f"没有报表种类 '{name}'；可用的有：{', '.join(sorted(by_name))}")
+    kind = by_name[name]
+    try:
+        return with_mapping(kind, mapping or {})
+    except KeyError as exc:
+        raise ConfigError(
+            f"--map 的目标列 {exc.args[0]!r} 不是 {name} 的列；可用的有："
+            f"{', '.join(kind.fields)}"
+        ) from exc
+
+
+def ingest(
+    store: str,
+    files: list[Path] | None = None,
+    *,
+    kind: str | None = None,
+    mapping: dict[str, str] | None = None,
+    options: dict[str, str] | None = None,
+    dry_run: bool = False,
+) -> list[FileResult]:
     """
     Load new raw exports of one store into its warehouse.
 
@@ -138,6 +178,14 @@ def ingest(store: str, files: list[Path] | None = None) -> list[FileResult]:
         Store id; raw files are read from ``data/raw/<store>/`` unless ``files`` is given.
     files : list of Path, optional
         Specific files (or folders) to load.
+    kind : str, optional
+        Force this export kind instead of detecting it (``--kind``).
+    mapping : dict, optional
+        Extra header names for the forced kind: raw header -> canonical column (``--map``).
+    options : dict, optional
+        Facts the files do not carry, e.g. ``{"window": "15"}`` (ad attribution days).
+    dry_run : bool
+        Read, detect, parse and validate, then roll back: nothing is written anywhere.
 
     Returns
     -------
@@ -145,6 +193,7 @@ def ingest(store: str, files: list[Path] | None = None) -> list[FileResult]:
         One per file, in the order loaded.
     """
     check_store_id(store)
+    forced = resolve_kind(kind, mapping)
     targets = _expand(files) if files else discover(store)
     results: list[FileResult] = []
     with store_lock(store):
@@ -152,7 +201,8 @@ def ingest(store: str, files: list[Path] | None = None) -> list[FileResult]:
         con = warehouse.connect(store, read_only=False)
         try:
             for path in targets:
-                results.append(_ingest_file(con, store, path, salt))
+                results.append(_ingest_file(con, store, path, salt, forced=forced,
+                                            options=options or {}, dry_run=dry_run))
         finally:
             con.close()
     return results
@@ -169,44 +219,86 @@ def _expand(files: list[Path]) -> list[Path]:
     return sorted(out, key=export_sort_key)
 
 
+@dataclass(slots=True)
+class _Block:
+    found: Detected
+    built: Built
+    frame: pd.DataFrame
+    rejects: pd.DataFrame
+
+
+def _prepare(data: bytes, path: Path, salt: bytes, forced: KindSpec | None,
+             options: dict[str, str]) -> list[_Block]:
+    blocks = []
+    for found in detect_all(read_bytes(data, path.name), path.name, kind=forced):
+        built = to_canonical(found, salt=salt, options=options)
+        frame, refused = validate(found.kind.name, built.frame)
+        rejects = pd.concat([built.rejects, refused], ignore_index=True)
+        blocks.append(_Block(found, built, frame, rejects))
+    return blocks
+
+
+def _warnings(blocks: list[_Block]) -> tuple[str, ...]:
+    out: list[str] = []
+    for b in blocks:
+        out.extend(b.built.notes)
+        read = len(b.built.frame) + len(b.built.rejects)
+        if read in ROUND_COUNTS:
+            out.append(f"{b.found.kind.label} 正好 {read:,} 行：导出可能被后台截断，"
+                       "请按更短的日期范围分批导出")
+    return tuple(out)
+
+
 def _ingest_file(
-    con: duckdb.DuckDBPyConnection, store: str, path: Path, salt: bytes
+    con: duckdb.DuckDBPyConnection, store: str, path: Path, salt: bytes, *,
+    forced: KindSpec | None = None, options: dict[str, str] | None = None,
+    dry_run: bool = False,
 ) -> FileResult:
     try:
         data = path.read_bytes()
     except OSError as exc:
         message = f"{path.name}：无法读取（{exc.strerror}）；请检查文件权限或是否仍在下载"
-        _quarantine(store, path, "unread0", message)
+        if not dry_run:
+            _quarantine(store, path, "unread0", message)
         return FileResult(path, "quarantined", message=message)
     sha = hashlib.sha256(data).hexdigest()
     if warehouse.is_loaded(con, store, sha):
         return FileResult(path, "skipped")
+    source = source_name(path)
     try:
-        found = detect(read_bytes(data, path.name), path.name)
-        built = to_canonical(found, salt=salt)
-        frame, refused = validate(found.kind.name, built.frame)
-        rejects = pd.concat([built.rejects, refused], ignore_index=True)
+        blocks = _prepare(data, path, salt, forced, options or {})
+        warnings = _warnings(blocks)
         loaded_at = datetime.now(SHANGHAI).replace(tzinfo=None)
-        source = source_name(path)
         export_key = export_sort_key(path)[0]
-        frame = frame.assign(shop_id=store, _source_file=source, _loaded_at=loaded_at,
-                             _file_sha256=sha, _export_key=export_key)
+        lineage = {"shop_id": store, "_source_file": source, "_loaded_at": loaded_at,
+                   "_file_sha256": sha, "_export_key": export_key}
         con.begin()
         try:
-            warehouse.upsert(con, found.kind.table, frame)
+            for b in blocks:
+                warehouse.upsert(con, b.found.kind.table, b.frame.assign(**lineage))
+                for table, side in b.built.side.items():
+                    warehouse.upsert(con, table, side.assign(**lineage))
+            names = list(dict.fromkeys(b.found.kind.name for b in blocks))
+            tables = list(dict.fromkeys(b.found.kind.table for b in blocks))
+            unknown = list(dict.fromkeys(c for b in blocks for c in b.found.unknown_columns))
             con.execute(
                 "INSERT INTO manifest (shop_id, file_sha256, file_path, kind, target_table, "
                 "rows_read, rows_kept, rows_refused, unknown_columns, notes, export_key, "
                 "loaded_at) VALUES ($shop, $sha, $path, $kind, $table, $read, $kept, "
                 "$refused, $unknown, $notes, $export_key, $at)",
-                {"shop": store, "sha": sha, "path": source, "kind": found.kind.name,
-                 "table": found.kind.table, "read": len(built.frame) + len(built.rejects),
-                 "kept": len(frame), "refused": len(rejects),
-                 "unknown": ",".join(found.unknown_columns) or None,
-                 "notes": "；".join(built.notes) or None, "export_key": export_key,
+                {"shop": store, "sha": sha, "path": source, "kind": "+".join(names),
+                 "table": "+".join(tables),
+                 "read": sum(len(b.built.frame) + len(b.built.rejects) for b in blocks),
+                 "kept": sum(len(b.frame) for b in blocks),
+                 "refused": sum(len(b.rejects) for b in blocks),
+                 "unknown": ",".join(unknown) or None,
+                 "notes": "；".join(warnings) or None, "export_key": export_key,
                  "at": loaded_at},
             )
-            con.commit()
+            if dry_run:
+                con.rollback()
+            else:
+                con.commit()
         except duckdb.Error as exc:
             con.rollback()
             raise IngestError(
@@ -217,18 +309,22 @@ def _ingest_file(
             con.rollback()
             raise
     except IngestError as exc:
-        _quarantine(store, path, sha, str(exc))
+        if not dry_run:
+            _quarantine(store, path, sha, str(exc))
         logger.warning("quarantined %s: %s", path, exc)
         return FileResult(path, "quarantined", message=str(exc))
-    if len(rejects):
+    rejects = pd.concat([b.rejects for b in blocks], ignore_index=True)
+    if len(rejects) and not dry_run:
         target = _write_rejects(store, path, sha, rejects)
         logger.warning("%s: %d rows refused, see %s", path.name, len(rejects), target)
-    if found.unknown_columns:
-        logger.info("%s: unknown columns %s", path.name, found.unknown_columns)
-    for note in built.notes:
+    if unknown:
+        logger.info("%s: unknown columns %s", path.name, unknown)
+    for note in warnings:
         logger.warning("%s: %s", path.name, note)
-    return FileResult(path, "loaded", found.kind.name, len(frame), len(rejects),
-                      unknown_columns=found.unknown_columns, notes=built.notes)
+    return FileResult(path, "checked" if dry_run else "loaded", "+".join(names),
+                      sum(len(b.frame) for b in blocks), len(rejects),
+                      unknown_columns=unknown, notes=warnings,
+                      summary_rows=sum(b.built.summary_rows for b in blocks))
 
 
 def source_name(path: Path) -> str:

@@ -44,7 +44,8 @@ def _column(parse: str, checks: list[pa.Check]) -> pa.Column:
 
 def schema_for(kind: KindSpec) -> pa.DataFrameSchema:
     """Return the pandera schema of a kind's canonical rows."""
-    rules = _RULES.get(kind.name, {})
+    rules = {**_RULES.get(kind.name, {}),
+             **{name: list(checks) for name, checks in kind.checks.items()}}
     columns = {name: _column(spec.parse, rules.get(name, []))
                for name, spec in kind.fields.items() if not spec.pii}
     return pa.DataFrameSchema(columns, strict=False, name=kind.name)

@@ -122,3 +122,6 @@ ORDER_ITEMS = KindSpec(
     alternatives=(("order_id", "sub_order_id"),),
     ignored=(),
 )
+
+
+KINDS = (ORDERS, ORDER_ITEMS)

@@ -44,3 +44,6 @@ SHOP_DAILY = KindSpec(
         "发起退款率", "老客复购金额", "老客复购人数", "老客复购率", "跳失率",
     ),
 )
+
+
+KINDS = (SHOP_DAILY,)
