@@ -129,3 +129,16 @@ def test_reingest_is_a_no_op(store):
     files = [p for p in (home / "data/raw/demo").rglob("*") if p.is_file()]
     assert f"导入 0 个文件（0 行），跳过已导入 {len(files)} 个" in result.output
     assert (home / "data/processed/demo/warehouse.duckdb").read_bytes() == before
+
+
+def test_gmv_bridge_matches_last_week_and_adds_up(store):
+    home, _ = store
+    got = json.loads((home / "reports/demo/2026-11-26/daily_review.metrics.json")
+                     .read_text("utf-8"))["metrics"]
+    today, week = _expected(home, DAY), _expected(home, date(2026, 11, 19))
+    assert Decimal(str(got["gmv_vs_last_week"])) == today["gmv"] - week["gmv"]
+    parts = got["decomposition"]
+    total = sum(Decimal(str(parts[k])) for k in ("uv", "conversion", "aov"))
+    assert total == today["gmv"] - week["gmv"]
+    assert isinstance(got["anomalies"], list) and isinstance(got["actions"], list)
+    assert got["report_date"] == DAY.isoformat()

@@ -1,4 +1,8 @@
-"""The daily operations review: yesterday against the day before and the same weekday last week."""
+"""The daily operations review: yesterday against its comparison days, explained and checked.
+
+Comparisons: the day before, the same weekday last week and the same weekday's 4-week
+median; the GMV change is split by factor; unusual metrics are flagged.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from storeops import metrics, warehouse
+from storeops import calendar, metrics, warehouse
+from storeops.analysis import anomaly
+from storeops.analysis.decompose import FactorSplit, factor_split
 
 COMPARE_METRICS = (
     "gmv", "paid_buyers", "paid_orders", "uv", "conversion_rate", "aov", "uv_value",
@@ -18,14 +24,18 @@ COMPARE_METRICS = (
 )
 
 
+HISTORY_WEEKS = 4
+
+
 @dataclass(frozen=True, slots=True)
 class DailyKpis:
-    """Headline metrics of the report day and its two comparison days."""
+    """Headline metrics of the report day, its comparison days and same-weekday history."""
 
     day: date
     today: dict[str, Any]
     prev_day: dict[str, Any]
     last_week: dict[str, Any]
+    history: tuple[dict[str, Any], ...] = ()  # same weekday, 1..HISTORY_WEEKS weeks back
 
     @property
     def prev_date(self) -> date:
@@ -44,8 +54,30 @@ def kpis(con: duckdb.DuckDBPyConnection, day: date) -> DailyKpis:
     def one(d: date) -> dict[str, Any]:
         return {k: v for k, v in metrics.day_metrics(con, d).items() if k != "key"}
 
+    history = tuple(one(d) for d in calendar.same_weekdays_before(day, HISTORY_WEEKS))
     return DailyKpis(day=day, today=one(day), prev_day=one(day - timedelta(days=1)),
-                     last_week=one(day - timedelta(days=7)))
+                     last_week=history[0], history=history)
+
+
+def weekday_median(k: DailyKpis, name: str) -> Any:
+    """Median of a metric on the same weekday over the previous weeks (None if unknown)."""
+    return anomaly.baseline([h.get(name) for h in k.history])
+
+
+def bridge(k: DailyKpis) -> FactorSplit:
+    """Split the GMV change vs the same weekday last week into UV, conversion and AOV."""
+    t, w = k.today, k.last_week
+    if t["gmv"] is None or w["gmv"] is None:
+        return FactorSplit(Decimal(0), None, None, None)
+    return factor_split(t["gmv"], w["gmv"], t["uv"], w["uv"], t["paid_buyers"],
+                        w["paid_buyers"])
+
+
+def anomalies(k: DailyKpis, rules: tuple[anomaly.Rule, ...] = anomaly.DEFAULT_RULES
+              ) -> list[anomaly.Anomaly]:
+    """Flag the day's unusual metrics against the same-weekday median (muted on festivals)."""
+    return anomaly.detect(k.today, list(k.history), rules=rules,
+                          muted=calendar.special_day(k.day))
 
 
 def change(now: Any, before: Any) -> float | None:
@@ -74,6 +106,7 @@ def kpi_rows(k: DailyKpis) -> pd.DataFrame:
         m = metrics.METRICS[name]
         basis = k.today.get(f"{name}_basis")
         now, prev, week = k.today[name], k.prev_day[name], k.last_week[name]
+        median = weekday_median(k, name)
         is_pct = m.unit == "%"
         rows.append({
             "name": name,
@@ -84,6 +117,8 @@ def kpi_rows(k: DailyKpis) -> pd.DataFrame:
             "last_week": week,
             "vs_prev": diff(now, prev) if is_pct else change(now, prev),
             "vs_last_week": diff(now, week) if is_pct else change(now, week),
+            "median_4w": median,
+            "vs_median_4w": diff(now, median) if is_pct else change(now, median),
             "is_ratio": is_pct,
         })
     return pd.DataFrame(rows)
@@ -133,3 +168,29 @@ def provinces(con: duckdb.DuckDBPyConnection, day: date, *, top: int = 10) -> pd
 def coverage(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """Return each source's first and last day in the warehouse (for the data stamp)."""
     return warehouse.query_rows(con, "coverage")
+
+
+def _money_json(x: Decimal | None) -> float | None:
+    return None if x is None else float(metrics.round_money(x))
+
+
+def figures(k: DailyKpis, split: FactorSplit, found: list[anomaly.Anomaly],
+            todo: list[str]) -> dict[str, Any]:
+    """
+    Return the headline figures recorded in ``daily_review.metrics.json``.
+
+    Keys: the day's metrics (``metrics.HEADLINE``), ``report_date``, ``gmv_vs_last_week``
+    (元), ``decomposition`` {uv, conversion, aov} (元; null parts without traffic data),
+    ``anomalies`` and ``actions``.
+    """
+    out: dict[str, Any] = {"report_date": k.day.isoformat()}
+    out.update({name: k.today[name] for name in metrics.HEADLINE})
+    out["aov_basis"] = k.today["aov_basis"]
+    known = k.today["gmv"] is not None and k.last_week["gmv"] is not None
+    out["gmv_vs_last_week"] = split.total if known else None
+    out["decomposition"] = {"uv": _money_json(split.uv),
+                            "conversion": _money_json(split.conversion),
+                            "aov": _money_json(split.aov)}
+    out["anomalies"] = [a.as_json() for a in found]
+    out["actions"] = list(todo)
+    return out

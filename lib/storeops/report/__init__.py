@@ -15,8 +15,10 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from storeops import config, warehouse
-from storeops.report import charts, tables
+from storeops import config, metrics, warehouse
+from storeops.analysis.anomaly import Anomaly
+from storeops.analysis.decompose import FactorSplit
+from storeops.report import charts, narrative, tables
 from storeops.report.record import write_metrics
 from storeops.timeutil import resolve_day
 
@@ -93,6 +95,41 @@ def _change_text(value: float | None, is_ratio: bool) -> str:
     return tables.fmt_pp(value) if is_ratio else tables.fmt_change(value)
 
 
+def show_conclusion(lines: list[str]) -> None:
+    """Show the conclusion sentences as a short list."""
+    items = "".join(f"<li>{tables.escape(line)}</li>" for line in lines)
+    tables.show_html(f'<ul class="so-conclusion">{items}</ul>')
+
+
+def show_bridge(split: FactorSplit, today: dict[str, Any], last_week: dict[str, Any]) -> None:
+    """Show the GMV change vs last week as a waterfall (UV, conversion, AOV) and a sentence."""
+    show_note(narrative.bridge_sentence(split, today, last_week))
+    if not split.complete or today["gmv"] is None or last_week["gmv"] is None:
+        return
+    steps = [("访客数", float(split.uv)), ("转化率", float(split.conversion)),
+             ("客单价", float(split.aov))]
+    charts.show(charts.waterfall(steps, start=("上周同日", float(last_week["gmv"])),
+                                 end=("当日", float(today["gmv"])),
+                                 title="支付金额变化拆解（对比上周同日）"))
+
+
+def show_anomalies(found: list[Anomaly]) -> None:
+    """List the day's anomalies: metric, value, 4-week median, change, severity, mute."""
+    if not found:
+        show_note("核心指标都在近4周同日中位数的正常范围内（相对变化与绝对金额两个门槛都未触发）。")
+        return
+    frame = pd.DataFrame({
+        "指标": [a.label for a in found],
+        "当日": [_value_text(a.value, metrics.METRICS[a.metric].unit, a.metric) for a in found],
+        "近4周同日中位数": [_value_text(a.baseline, metrics.METRICS[a.metric].unit, a.metric)
+                      for a in found],
+        "变化": [tables.fmt_change(a.change_pct) for a in found],
+        "级别": ["高" if a.severity == "high" else "中" for a in found],
+        "说明": [f"已静音：{a.muted_reason}" if a.muted_reason else "" for a in found],
+    })
+    tables.show_html(tables.html_table(frame, align_right={"当日", "近4周同日中位数", "变化"}))
+
+
 def show_kpis(rows: pd.DataFrame, *, missing_traffic: bool = False) -> None:
     """
     Show the headline table: each metric today, the day before, last week, and the changes.
@@ -104,21 +141,24 @@ def show_kpis(rows: pd.DataFrame, *, missing_traffic: bool = False) -> None:
     missing_traffic : bool
         When True, say that 访客数-based metrics are absent (no 生意参谋 export for the day).
     """
+    def values(col: str) -> list[str]:
+        return [_value_text(v, u, n) for v, u, n in
+                zip(rows[col], rows["unit"], rows["name"], strict=True)]
+
+    def changes(col: str) -> list[str]:
+        return [_change_text(v, r) for v, r in zip(rows[col], rows["is_ratio"], strict=True)]
+
     shown = pd.DataFrame({
         "指标": rows["label"],
-        "当日": [_value_text(v, u, n) for v, u, n in
-               zip(rows["today"], rows["unit"], rows["name"], strict=True)],
-        "较前一日": [_change_text(v, r) for v, r in
-                   zip(rows["vs_prev"], rows["is_ratio"], strict=True)],
-        "较上周同日": [_change_text(v, r) for v, r in
-                    zip(rows["vs_last_week"], rows["is_ratio"], strict=True)],
-        "前一日": [_value_text(v, u, n) for v, u, n in
-                 zip(rows["prev_day"], rows["unit"], rows["name"], strict=True)],
-        "上周同日": [_value_text(v, u, n) for v, u, n in
-                  zip(rows["last_week"], rows["unit"], rows["name"], strict=True)],
+        "当日": values("today"),
+        "较前一日": changes("vs_prev"),
+        "较上周同日": changes("vs_last_week"),
+        "较4周同日中位数": changes("vs_median_4w"),
+        "前一日": values("prev_day"),
+        "上周同日": values("last_week"),
+        "4周同日中位数": values("median_4w"),
     })
-    tables.show_html(tables.html_table(
-        shown, align_right={"当日", "较前一日", "较上周同日", "前一日", "上周同日"}))
+    tables.show_html(tables.html_table(shown, align_right=set(shown.columns[1:])))
     if missing_traffic:
         show_note("无流量数据：当日没有生意参谋店铺日报，访客数、支付转化率、UV价值显示为 —。")
 

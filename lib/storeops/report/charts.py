@@ -27,6 +27,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from storeops.report.tables import fmt_money
+
 logger = logging.getLogger(__name__)
 
 CJK_FAMILY = "Noto Sans CJK SC"
@@ -288,3 +290,70 @@ def show(fig: Figure, *, alt: str | None = None, keep: bool = False) -> None:
     display(Image(data=figure_png(fig), format="png", metadata={"alt": alt}))
     if not keep:
         fig.clear()
+
+
+UP_COLOR = "#2b8a3e"
+DOWN_COLOR = "#c92a2a"
+
+
+def waterfall(
+    steps: list[tuple[str, float]],
+    *,
+    start: tuple[str, float],
+    end: tuple[str, float],
+    title: str = "支付金额变化拆解",
+    ax: Axes | None = None,
+) -> Figure:
+    """
+    Draw a waterfall: the start bar, one floating bar per step, the end bar.
+
+    Parameters
+    ----------
+    steps : list of (label, change in 元)
+        The parts of the change, in display order; they add up to end − start.
+    start, end : (label, value in 元)
+        The two totals (e.g. 上周同日 and 当日).
+    title : str
+        Chart title.
+    ax : Axes or None
+        Draw into this axes; by default a new figure.
+
+    Returns
+    -------
+    Figure
+        The figure drawn on. Rising steps are green with ▲ labels, falling ones red with ▼,
+        so the direction survives grey-scale printing.
+    """
+    if ax is None:
+        ax = Figure(figsize=FIGSIZE, layout="constrained").subplots()
+    labels = [start[0], *(s[0] for s in steps), end[0]]
+    level = start[1]
+    bottoms, heights, colors, texts = [0.0], [start[1]], [LINE_COLOR], [start[1]]
+    for _, change in steps:
+        bottoms.append(level if change >= 0 else level + change)
+        heights.append(abs(change))
+        colors.append(UP_COLOR if change >= 0 else DOWN_COLOR)
+        texts.append(change)
+        level += change
+    bottoms.append(0.0)
+    heights.append(end[1])
+    colors.append(LINE_COLOR)
+    texts.append(end[1])
+    xs = range(len(labels))
+    ax.bar(xs, heights, bottom=bottoms, color=colors, width=0.6,
+           hatch=[None, *("" if t >= 0 else "//" for t in texts[1:-1]), None])
+    top = max(b + h for b, h in zip(bottoms, heights, strict=True)) or 1.0
+    unit = axis_unit(top)
+    for x, b, h, t, is_step in zip(xs, bottoms, heights, texts,
+                                   [False, *([True] * len(steps)), False], strict=True):
+        text = (fmt_money(Decimal(str(abs(t)))) if unit == "" else
+                fmt_yuan_axis(abs(t), unit=unit, decimals=1))
+        if is_step:
+            text = ("▲ +" if t >= 0 else "▼ −") + text
+        ax.annotate(text, (x, b + h), xytext=(0, 3), textcoords="offset points",
+                    ha="center", va="bottom", fontsize="small")
+    ax.set_xticks(list(xs), labels)
+    ax.set_ylim(0, top * 1.15)
+    ax.yaxis.set_major_formatter(yuan_formatter(ax))
+    ax.set(title=title, xlabel="", ylabel="")
+    return ax.figure
