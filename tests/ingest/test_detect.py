@@ -95,7 +95,7 @@ def test_item_file_with_visitors_and_pay_amount_is_not_shop_daily(id_column):
     # A 商品 file whose columns look like the shop overview (访客数, 支付金额) but carry an
     # item id is one row per item: loading it as shop_daily would overwrite the day's totals.
     header = ["统计日期", id_column, "商品名称", "访客数", "浏览量", "支付金额", "支付买家数"]
-    assert kind_of(header) is None
+    assert kind_of(header) == "item_daily"
 
 
 def test_sycm_item_all_file_is_not_shop_daily():
@@ -104,7 +104,7 @@ def test_sycm_item_all_file_is_not_shop_daily():
 
 def test_traffic_source_file_is_not_shop_daily():
     header = ["统计日期", "流量来源", "来源明细", "访客数", "下单买家数", "支付金额", "支付转化率"]
-    assert kind_of(header) is None
+    assert kind_of(header) == "traffic_sources"
 
 
 def test_search_keyword_file_is_not_shop_daily():

@@ -26,7 +26,7 @@ def frame(**columns: list) -> pd.DataFrame:
 def test_there_is_one_schema_per_kind_covering_every_stored_field():
     assert set(schemas.SCHEMAS) == {k.name for k in aliases.KINDS}
     for kind in aliases.KINDS:
-        schema = schemas.SCHEMAS[kind.table]
+        schema = schemas.SCHEMAS[kind.name]
         stored = {name for name, spec in kind.fields.items() if not spec.pii}
         assert set(schema.columns) == stored
         for name, spec in kind.fields.items():

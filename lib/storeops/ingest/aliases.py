@@ -36,6 +36,7 @@ class FileContext:
     sheet: str  # sheet name (生意参谋 names the device: 无线流量来源 / PC流量来源)
     salt: bytes  # the store's secret for buyer keys
     options: dict[str, str] = field(default_factory=dict)  # operator-given (e.g. window)
+    notes: list[str] = field(default_factory=list)  # post hooks add file-level warnings here
 
 
 PostProcess = Callable[[pd.DataFrame, FileContext], pd.DataFrame]

@@ -130,6 +130,7 @@ def to_canonical(found: Detected, *, salt: bytes,
                       options=dict(options or {}))
     if kind.post is not None:
         out = kind.post(out, ctx)
+        notes.extend(ctx.notes)
     side: dict[str, pd.DataFrame] = {}
     if kind.summaries is not None and is_summary.any():
         side = kind.summaries(
