@@ -160,7 +160,7 @@ def parse_ratio(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     s = text(values).str.replace(r"[,，\s]", "", regex=True)
     s = s.mask(s.isin(MISSING))
     pct = s.str.endswith("%").fillna(False)
-    number = pd.to_numeric(s.str.rstrip("%"), errors="coerce")
+    number = pd.to_numeric(s.str.rstrip("%"), errors="coerce").astype("Float64")
     ratio = number.where(~pct, number / 100)
     bad = (s.notna() & number.isna()) | (~pct & (number > 1)).fillna(False)
     return ratio.where(~bad).astype("Float64"), bad.astype(bool)

@@ -120,6 +120,7 @@ ORDER_ITEMS = KindSpec(
     post=_order_items,
     # Gen B exports are tickable: a sub-order id alone marks a line file.
     alternatives=(("order_id", "sub_order_id"),),
+    forbidden=("评价内容", "评价时间"),  # a review export also has 订单编号 + 子订单编号
     ignored=(),
 )
 
