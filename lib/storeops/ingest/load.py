@@ -64,17 +64,18 @@ def discover(store: str) -> list[Path]:
 
 _STAMP = re.compile(r"(20\d{10}(?:\d{2})?)")
 _RANGE = re.compile(r"(20\d\d-\d\d-\d\d)[_~至-]+(20\d\d-\d\d-\d\d)")
+_DAY = re.compile(r"(20\d\d-\d\d-\d\d)")
 
 
 def export_sort_key(path: Path) -> tuple[str, str]:
-    """Order files by the export time in their name (else their range end, else mtime)."""
+    """Order files by the export time in their name (else their day or range end, else mtime)."""
     name = path.name
     stamp = _STAMP.search(name)
     if stamp:
         return (stamp.group(1).ljust(14, "0"), str(path))
-    span = _RANGE.search(name)
+    span = _RANGE.search(name) or _DAY.search(name)
     if span:
-        return (span.group(2).replace("-", "") + "235959", str(path))
+        return (span.group(span.lastindex or 1).replace("-", "") + "235959", str(path))
     mtime = datetime.fromtimestamp(path.stat().st_mtime, SHANGHAI)
     return (mtime.strftime("%Y%m%d%H%M%S"), str(path))
 
