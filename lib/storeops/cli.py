@@ -8,13 +8,16 @@ import logging
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from storeops import config, metrics, paths, warehouse
 from storeops.errors import StoreopsError
 from storeops.timeutil import resolve_day, today
+
+if TYPE_CHECKING:
+    from storeops.ingest.load import FileResult
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="storeops: 天猫/淘宝店铺导出数据 → 数据仓库 → 每日报告")
@@ -72,45 +75,136 @@ def demo(
     _echo(f"已写入 {len(files)} 个导出文件到 {paths.raw_dir(store)}")
 
 
+def _pairs(items: list[str] | None, flag: str, *, split_commas: bool = False) -> dict[str, str]:
+    """Parse ``k=v`` pairs of a repeatable option (``--map a=b,c=d`` also splits commas)."""
+    out: dict[str, str] = {}
+    for item in items or []:
+        for part in item.split(",") if split_commas else [item]:
+            if not part.strip():
+                continue
+            if "=" not in part:
+                _fail(config.ConfigError(f"{flag} 应写成 名称=值，收到 {part!r}"))
+            key, value = part.split("=", 1)
+            if not key.strip() or not value.strip():
+                _fail(config.ConfigError(f"{flag} 应写成 名称=值，收到 {part!r}"))
+            out[key.strip()] = value.strip()
+    return out
+
+
+_STATUS_LABELS = {"loaded": "已导入", "skipped": "已导入过", "quarantined": "隔离",
+                  "checked": "检查通过"}
+
+
+def _result_line(r: FileResult) -> str:
+    """One table row of ``storeops ingest``: file, kind, rows kept/refused/summary, warnings."""
+    status = _STATUS_LABELS.get(r.status, r.status)
+    if r.status == "quarantined":
+        return f"{r.path.name}\t{status}\t—\t—\t—\t—\t{r.message}"
+    notes = list(r.notes)
+    if r.unknown_columns:
+        notes.append(f"未识别的列：{'、'.join(r.unknown_columns)}")
+    return (f"{r.path.name}\t{status}\t{r.kind or '—'}\t{r.rows_kept:,}\t{r.rows_refused:,}"
+            f"\t{r.summary_rows:,}\t{'；'.join(notes) or '—'}")
+
+
+def _run_ingest(store: str, files: list[Path] | None, **kw: Any) -> list[FileResult]:
+    """Ingest a store's files; with a terminal, one file at a time behind a progress bar."""
+    from storeops.ingest import load
+
+    if not sys.stderr.isatty():
+        return load.ingest(store, files, **kw)
+    targets = load._expand(files) if files else load.discover(store)
+    if len(targets) < 2:
+        return load.ingest(store, targets or None, **kw) if targets else []
+    from rich.progress import Progress
+
+    results = []
+    with Progress(transient=True) as progress:
+        task = progress.add_task(f"[{store}] 导入", total=len(targets))
+        for path in targets:
+            progress.update(task, description=f"[{store}] {path.name}")
+            results.extend(load.ingest(store, [path], **kw))
+            progress.advance(task)
+    return results
+
+
 @app.command()
 def ingest(
     files: Annotated[list[Path] | None, typer.Argument(
         help="files or folders; default: everything in data/raw/<store>/")] = None,
     store: Annotated[str | None, typer.Option(help="store id; default: every store")] = None,
+    kind: Annotated[str | None, typer.Option(
+        help="force the export kind (when the header is not recognized)")] = None,
+    map_: Annotated[list[str] | None, typer.Option(
+        "--map", help="extra header names for --kind: 源列=canonical[,…]")] = None,
+    option: Annotated[list[str] | None, typer.Option(
+        help="a fact the file lacks, k=v (e.g. date=2026-11-26, window=15); repeatable")] = None,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="read, check and report; write nothing")] = False,
 ) -> None:
     """Load raw exports into the store's warehouse (files already loaded are skipped)."""
-    from storeops.ingest.load import ingest as run_ingest
-
     if files and not store:
         _fail(config.ConfigError("指定文件时请同时用 --store 说明是哪个店铺"))
+    mapping = _pairs(map_, "--map", split_commas=True)
+    options = _pairs(option, "--option")
     stores = [store] if store else config.list_stores()
     if not stores:
         _fail(config.ConfigError(f"{paths.raw_root()} 下没有店铺文件夹：先放入导出文件"))
     quarantined = 0
     for s in stores:
         try:
-            results = run_ingest(s, files or None)
+            results = _run_ingest(s, files or None, kind=kind, mapping=mapping or None,
+                                  options=options, dry_run=dry_run)
         except StoreopsError as exc:
             _fail(exc)
-        loaded = [r for r in results if r.status == "loaded"]
-        skipped = sum(r.status == "skipped" for r in results)
+        shown = [r for r in results if r.status != "skipped"]
+        if shown:
+            _echo("文件\t状态\t种类\t导入行\t拒收行\t汇总行\t提示")
+            for r in shown:
+                _echo(_result_line(r))
         for r in results:
             if r.status == "quarantined":
                 quarantined += 1
                 typer.echo(f"[{s}] 未导入：{r.message}", err=True)
-            elif r.status == "loaded" and r.rows_refused:
+            elif r.rows_refused and not dry_run:
                 typer.echo(f"[{s}] {r.path.name}：{r.rows_refused} 行被拒收，原因见 "
                            f"{paths.rejects_dir(s)}", err=True)
-        rows = sum(r.rows_kept for r in loaded)
-        _echo(f"[{s}] 导入 {len(loaded)} 个文件（{rows:,} 行），跳过已导入 {skipped} 个，"
-              f"隔离 {sum(r.status == 'quarantined' for r in results)} 个")
+        done = [r for r in results if r.status in ("loaded", "checked")]
+        skipped = sum(r.status == "skipped" for r in results)
+        rows = sum(r.rows_kept for r in done)
+        verb = "检查" if dry_run else "导入"
+        tail = "（试运行，未写入）" if dry_run else ""
+        _echo(f"[{s}] {verb} {len(done)} 个文件（{rows:,} 行），跳过已导入 {skipped} 个，"
+              f"隔离 {sum(r.status == 'quarantined' for r in results)} 个{tail}")
     if quarantined:
         raise typer.Exit(1)
 
 
+def _day_span(first: date, last: date) -> str:
+    return first.isoformat() if first == last else f"{first.isoformat()}~{last.isoformat()}"
+
+
+def format_gaps(gaps: list[dict], *, limit: int = 8) -> str:
+    """
+    Write missing-day ranges compactly: ``缺 2026-11-20, 2026-11-23~2026-11-25``.
+
+    Parameters
+    ----------
+    gaps : list of dict
+        ``gap_start`` / ``gap_end`` dates (inclusive), oldest first.
+    limit : int
+        Ranges shown before the rest is summed up as ``… 另 N 段``.
+    """
+    if not gaps:
+        return ""
+    shown = ", ".join(_day_span(g["gap_start"], g["gap_end"]) for g in gaps[:limit])
+    more = f" … 另 {len(gaps) - limit} 段" if len(gaps) > limit else ""
+    return f"缺 {shown}{more}"
+
+
 @app.command()
 def status(store: Annotated[str, typer.Option(help="store id")] = "demo") -> None:
-    """Show the warehouse's tables: rows and date coverage."""
+    """Show the warehouse's tables: rows, date coverage and the days missing in between."""
     try:
         config.get_store(store)
         with warehouse.open_store(store) as con:
@@ -119,7 +213,10 @@ def status(store: Annotated[str, typer.Option(help="store id")] = "demo") -> Non
         _fail(exc)
     for r in rows:
         span = f"{r['first_day']} ~ {r['last_day']}" if r["first_day"] else "—"
-        _echo(f"{r['table_name']:<18} {r['rows']:>10,} 行  {span}")
+        line = f"{r['table_name']:<18} {r['rows']:>10,} 行  {span}"
+        if r["missing_days"]:
+            line += f"  {format_gaps(r['gaps'])}（共缺 {r['missing_days']} 天）"
+        _echo(line)
 
 
 def _metric_rows(store: str, start: date, end: date, by: str) -> list[dict]:

@@ -2,9 +2,17 @@
 
 The format is sniffed from the first bytes, never the extension (DATA_CONTRACT.md §0.1):
 real BIFF ``.xls``, ``.xlsx``, an HTML table saved as ``.xls``, a ``.zip`` holding one CSV,
-or CSV/TSV text in UTF-8 (with or without BOM) or GB18030. Every cell comes back as a
-string exactly as shown (numbers from Excel without a spurious ``.0``), so the cleaners
-parse each column on purpose and a 19-digit order number never passes through a float.
+or CSV/TSV text (CRLF or LF) in UTF-16 with a BOM (LE or BE, as Excel's "Unicode text"
+saves it), UTF-8 (with or without BOM) or GB18030. Every cell comes back as a string exactly
+as shown (numbers from Excel without a spurious ``.0``), so the cleaners parse each column on
+purpose and a 19-digit order number never passes through a float.
+
+Malformed files are refused with one sentence (a ``FileFormatError``) before anything is
+written: empty, binary, cut off mid-row, mixing two encodings, a cell beyond
+``MAX_FIELD_CHARS``, or one known header written twice over different values. A file with
+a header and no data rows is *not* malformed: it reads as a header alone and loads 0 rows
+(an export of a day without orders is a fact worth recording). Formula-looking text
+(``=HYPERLINK(…)``) is kept as inert text: nothing here evaluates a cell.
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -25,6 +34,14 @@ from storeops.errors import FileFormatError
 logger = logging.getLogger(__name__)
 
 HEADER_SCAN_ROWS = 15
+
+MAX_FIELD_CHARS = 16 * 1024 * 1024
+"""Longest CSV cell read (16 Mi characters); a 1 MB 买家留言 reads, a runaway quote does not."""
+
+_BOMS = (
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,25 +58,77 @@ def sniff(head: bytes) -> str:
         return "xls"
     if head.startswith(b"PK\x03\x04"):
         return "zip"
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            head = head[len(bom):].decode(encoding, errors="ignore").encode("utf-8")
+            break
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if stripped.startswith((b"<html", b"<table", b"<!doctype html", b"<?xml", b"<meta")):
         return "html"
     return "text"
 
 
+def _utf16_without_bom(data: bytes) -> str | None:
+    """Return the UTF-16 name when every other byte of the head is NUL (BOM-less UTF-16)."""
+    head = data[:4096]
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2], head[1::2]
+    # ASCII (digits, commas, dates) has a NUL high byte; CJK does not, so expect many, not all
+    if odd.count(0) > 0.3 * len(odd) and even.count(0) < 0.02 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.3 * len(even) and odd.count(0) < 0.02 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _mostly_utf8(data: bytes, error: UnicodeDecodeError) -> bool:
+    """Tell whether text that failed UTF-8 is UTF-8 with a few foreign bytes pasted in."""
+    sample = data[:1_000_000]
+    decoded = sample.decode("utf-8", errors="replace")
+    bad = decoded.count("\ufffd")
+    wide = sum(1 for ch in decoded if ord(ch) > 0x7F) - bad
+    return wide >= 20 and bad * 20 < wide
+
+
 def decode(data: bytes, name: str) -> str:
     """
-    Decode export text: UTF-8 (BOM or not) in strict mode, else GB18030 (superset of GBK).
+    Decode export text: UTF-16 with a BOM, else UTF-8 (BOM or not), else GB18030.
 
     Raises
     ------
     FileFormatError
-        When neither decodes (a binary file or another encoding).
+        When nothing decodes (a binary file or another encoding), or when the text is
+        UTF-8 with a few bytes of another encoding pasted in (GB18030 would turn the
+        whole file into nonsense, so it is not guessed).
     """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise FileFormatError(
+                    f"{name}：文件开头标明是 UTF-16 编码，但内容在第 {exc.start} 字节处不是；"
+                    "文件可能已损坏，请重新导出"
+                ) from exc
+    bomless = _utf16_without_bom(data)
+    if bomless is not None:
+        try:
+            text = data.decode(bomless)
+        except UnicodeDecodeError:
+            text = ""
+        head = text[:4096]
+        if "\n" in head and ("," in head or "\t" in head) and not _looks_binary(head):
+            return text
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if _mostly_utf8(data, exc):
+            line = data[: exc.start].count(b"\n") + 1
+            raise FileFormatError(
+                f"{name}：文件是 UTF-8 编码，但第 {line} 行混有其他编码（GBK 等）的文字，"
+                "无法可靠读取；请从后台重新导出，或用同一种编码另存整个文件"
+            ) from exc
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError as exc:
@@ -165,25 +234,144 @@ def _sniff_delimiter(lines: list[str]) -> str:
     return "\t" if sample.count("\t") > sample.count(",") else ","
 
 
+def _looks_binary(text: str) -> bool:
+    """Tell whether decoded text is really binary: NULs or many control characters."""
+    head = text[:4096]
+    if "\x00" in head:
+        return True
+    controls = sum(1 for ch in head
+                   if ch not in "\t\r\n\f\v" and unicodedata.category(ch) in ("Cc", "Co", "Cn"))
+    return controls > max(8, len(head) // 50)
+
+
+def _csv_rows(text: str, name: str, delimiter: str) -> list[list[str]]:
+    limit = csv.field_size_limit()
+    csv.field_size_limit(MAX_FIELD_CHARS)
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise FileFormatError(
+                f"{name}：有一个单元格超过 {MAX_FIELD_CHARS // (1024 * 1024)}M 字符，"
+                "多半是某个引号没有闭合；请检查该文件或重新下载"
+            ) from exc
+        raise FileFormatError(f"{name}：CSV 格式错误（{exc}）；请重新下载") from exc
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _text_grid(rows: list[list[str]]) -> pd.DataFrame:
+    """Cells of a CSV are already text: pad ragged rows and frame them without conversion."""
+    width = max((len(r) for r in rows), default=0)
+    if all(len(r) == width for r in rows):
+        return pd.DataFrame(rows, columns=range(width), dtype=object)
+    return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], columns=range(width),
+                        dtype=object)
+
+
+def _fast_frame(text: str, delimiter: str) -> pd.DataFrame | None:
+    """
+    Parse CSV text with pandas' C parser, every cell as text; None when it cannot.
+
+    Much faster and leaner than the csv module on big exports (repeated values such as
+    statuses share one string object). The width is taken from the first rows; a later,
+    wider row, or anything else the C parser refuses, returns None and the caller falls
+    back to the csv module, which reads every layout (and names a runaway quote).
+    """
+    head = text[:262_144].splitlines()[: HEADER_SCAN_ROWS + 50]
+    try:
+        width = max((len(r) for r in csv.reader(head, delimiter=delimiter)), default=0)
+        if width == 0:
+            return None
+        frame = pd.read_csv(
+            io.StringIO(text), sep=delimiter, header=None, names=range(width), dtype=object,
+            na_filter=False, keep_default_na=False, skip_blank_lines=False, engine="c",
+            quotechar='"', doublequote=True, skipinitialspace=False,
+        )
+    except (pd.errors.ParserError, ValueError, csv.Error):
+        return None
+    if frame.isna().to_numpy().any():
+        frame = frame.fillna("")
+    return frame
+
+
+def _last_rows_widths(text: str, delimiter: str, n: int = 6) -> list[int]:
+    """Return the field counts of the last ``n`` lines (for the truncated-file check)."""
+    tail = text[-65_536:].splitlines()[-n:]
+    try:
+        return [len(r) for r in csv.reader(tail, delimiter=delimiter)]
+    except csv.Error:  # a huge last cell: not a cut-off row
+        return []
+
+
+def _text_frame(text: str, name: str, delimiter: str) -> pd.DataFrame:
+    frame = _fast_frame(text, delimiter)
+    if frame is None:
+        rows = _csv_rows(text, name, delimiter)
+        while rows and not any(cell.strip() for cell in rows[-1]):
+            rows.pop()
+        widths = [len(r) for r in rows[-6:]]
+        frame = _text_grid(rows)
+    else:
+        end = len(frame)
+        while end and not any(str(v).strip() for v in frame.iloc[end - 1].tolist()):
+            end -= 1
+        frame = frame.iloc[:end] if end < len(frame) else frame
+        widths = _last_rows_widths(text.rstrip("\r\n \t"), delimiter) if end else []
+    cut = not text.endswith(("\n", "\r"))
+    if cut and len(frame) > 1 and len(widths) > 1 and widths[-1] < max(widths[:-1]):
+        raise FileFormatError(
+            f"{name}：文件在第 {len(frame)} 行中途结束，像是没有下载或复制完整；"
+            "请重新下载后再导入（本文件未导入任何行）"
+        )
+    return frame
+
+
 def _read_text(data: bytes, name: str) -> list[Sheet]:
     text = decode(data, name)
-    if "\x00" in text[:4096]:
+    if not text.strip():
+        raise FileFormatError(f"{name}：文件是空的；请重新下载")
+    if _looks_binary(text):
         raise FileFormatError(f"{name}：不是文本表格（含二进制内容）；请确认下载的是导出文件")
-    delimiter = _sniff_delimiter(text.splitlines()[:HEADER_SCAN_ROWS])
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise FileFormatError(f"{name}：CSV 格式错误（{exc}）；请重新下载") from exc
-    while rows and not any(cell.strip() for cell in rows[-1]):
-        rows.pop()
-    if rows and not text.endswith(("\n", "\r")) and len(rows) > 1:
-        widths = sorted({len(r) for r in rows[-6:-1]})
-        if widths and len(rows[-1]) < widths[-1]:
-            raise FileFormatError(
-                f"{name}：文件在第 {len(rows)} 行中途结束，像是没有下载或复制完整；"
-                "请重新下载后再导入（本文件未导入任何行）"
-            )
-    return [Sheet("csv", _grid(rows))]
+    delimiter = _sniff_delimiter(text[:65536].splitlines()[:HEADER_SCAN_ROWS])
+    return [Sheet("csv", _text_frame(text, name, delimiter))]
+
+
+def _known_headers() -> frozenset[str]:
+    from storeops.ingest.aliases import kinds
+
+    return frozenset(h for k in kinds() for h, canonical in k.lookup.items() if canonical)
+
+
+def _check_duplicate_headers(sheet: Sheet, name: str) -> None:
+    """
+    Refuse a sheet whose header names one known column twice over different values.
+
+    Which of the two would win is a guess, so it is not made. Two identical columns (a
+    column exported twice) are harmless and read as one. Only header-like rows of the scan
+    window are looked at, and only cells that are known export headers, so a data row
+    holding the same value twice is never taken for a header.
+    """
+    from storeops.ingest.clean import normalize_header
+
+    known = _known_headers()
+    top = sheet.rows.head(HEADER_SCAN_ROWS)
+    for r in range(len(top)):
+        cells = [normalize_header(v) for v in top.iloc[r].tolist()]
+        seen: dict[str, int] = {}
+        for c, cell in enumerate(cells):
+            if cell not in known:
+                continue
+            if cell in seen:
+                below = sheet.rows.iloc[r + 1:]
+                if not below[seen[cell]].equals(below[c]):
+                    raw = str(top.iloc[r, c]).strip()
+                    raise FileFormatError(
+                        f"{name}：表头「{raw}」出现了两次（第 {seen[cell] + 1} 列和第 {c + 1} 列）"
+                        "且内容不同，无法判断该用哪一列；请删除或改名其中一列后再导入"
+                    )
+            else:
+                seen[cell] = c
 
 
 def _read_zip(data: bytes, name: str) -> list[Sheet]:
@@ -207,13 +395,17 @@ def read_bytes(data: bytes, name: str) -> list[Sheet]:
     if not data.strip():
         raise FileFormatError(f"{name}：文件是空的；请重新下载")
     kind = sniff(data[:512])
-    if kind == "xls":
-        return _read_excel(data, name)
     if kind == "zip":
-        return _read_zip(data, name)
-    if kind == "html":
-        return _read_html(data, name)
-    return _read_text(data, name)
+        sheets = _read_zip(data, name)
+    elif kind == "xls":
+        sheets = _read_excel(data, name)
+    elif kind == "html":
+        sheets = _read_html(data, name)
+    else:
+        sheets = _read_text(data, name)
+    for sheet in sheets:
+        _check_duplicate_headers(sheet, name)
+    return sheets
 
 
 def read_file(path: Path) -> list[Sheet]:
