@@ -63,10 +63,16 @@ def _bare_ratio_over_one(raw: pd.Series) -> bool:
 
 def _first_cells(body: pd.DataFrame) -> pd.Series:
     """Return the first non-empty cell text of each row ("" for a blank row)."""
-    if not len(body):
-        return pd.Series([], dtype=object)
-    return body.apply(
-        lambda row: next((str(v).strip() for v in row if str(v).strip()), ""), axis=1)
+    out = pd.Series("", index=body.index, dtype=object)
+    pending = pd.Series(True, index=body.index)
+    for col in body.columns:  # nearly always settled by the first column
+        if not pending.any():
+            break
+        cell = body[col].astype("string").fillna("").str.strip()
+        hit = pending & (cell != "")
+        out = out.mask(hit, cell.astype(object))
+        pending = pending & ~hit
+    return out
 
 
 def to_canonical(found: Detected, *, salt: bytes,

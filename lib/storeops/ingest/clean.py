@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import re
 import unicodedata
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -39,12 +40,8 @@ def normalize_header(raw: object) -> str:
 
 def text(values: pd.Series) -> pd.Series:
     """Strip cells, normalize odd spaces, and turn missing markers into NA (string dtype)."""
-    s = values.astype("string").str.replace("\u3000", " ", regex=False)
-    s = s.str.replace("\xa0", " ", regex=False).str.strip()
+    s = values.astype("string").str.replace("[\u3000\xa0]", " ", regex=True).str.strip()
     return s.mask(s.isin(MISSING))
-
-
-_ID_WRAP = re.compile(r'^="?(.*?)"?$')
 
 
 def parse_id(values: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -61,10 +58,8 @@ def parse_id(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         The ids (string dtype, NA when missing) and a bool mask of untrustworthy cells.
     """
     s = text(values)
-    s = s.str.replace(_ID_WRAP, r"\1", regex=True).str.strip()
-    s = s.str.replace(r"^'", "", regex=True)
-    s = s.str.replace(r"^ID[:：]\s*", "", regex=True, case=False)
-    s = s.str.replace(r"\.0+$", "", regex=True)
+    # One pass of plain (Arrow-native) patterns: no back-references, no flags.
+    s = s.str.replace(r'^="?|"$|^\'|^[Ii][Dd][:：]\s*|\.0+$', "", regex=True).str.strip()
     bad = s.str.contains(r"^[0-9.]+[eE][+-]?[0-9]+$", regex=True).fillna(False)
     s = s.mask(s.isin(MISSING) | bad)
     return s, bad.astype(bool)
@@ -102,7 +97,15 @@ def parse_money(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     bad = s.notna() & ~ok
     number = number.where(ok)
     plain = number.where(scale == 1)
-    out = plain.map(_to_cents_text, na_action="ignore")
+    # Fast paths for the shapes exports use ("12.30", "12", "12.3"); Decimal for the rest.
+    two = plain.str.fullmatch(r"-?\d+\.\d\d").fillna(False).astype(bool)
+    whole = plain.str.fullmatch(r"-?\d+").fillna(False).astype(bool)
+    one = plain.str.fullmatch(r"-?\d+\.\d").fillna(False).astype(bool)
+    out = plain.where(two)
+    out = out.fillna((plain + ".00").where(whole)).fillna((plain + "0").where(one))
+    rest = plain.notna() & ~(two | whole | one)
+    if rest.any():
+        out = out.fillna(plain.where(rest).map(_to_cents_text, na_action="ignore"))
     scaled = number.where(scale != 1)
     if scaled.notna().any():
         from decimal import Decimal
@@ -228,10 +231,12 @@ ORDER_STATUS = {
 def map_order_status(values: pd.Series) -> pd.Series:
     """Map 订单状态 texts (half- or full-width commas) to canonical codes; unknown -> 'other'."""
     s = text(values)
-    key = s.str.replace("，", ",", regex=False).str.replace("（", "(", regex=False)
-    key = key.str.replace("）", ")", regex=False).str.replace(" ", "", regex=False)
-    mapped = key.map(ORDER_STATUS)
-    return mapped.where(s.isna() | mapped.notna(), "other").astype("string")
+
+    def code(raw: str) -> str:
+        key = raw.replace("，", ",").replace("（", "(").replace("）", ")").replace(" ", "")
+        return ORDER_STATUS.get(key, "other")
+
+    return map_uniques(s, code)
 
 
 # Province names as they appear in addresses -> official short name (简称 of the region).
@@ -260,9 +265,10 @@ def split_region(address: pd.Series) -> tuple[pd.Series, pd.Series]:
     City is the second space-separated part when present and not masked, else NA.
     """
     s = text(address)
-    parts = s.str.split(r"\s+", n=2, regex=True)
-    first = parts.str[0]
-    province = first.map(_PROVINCE_FORMS)
+    first = s.str.replace(r"\s.*$", "", regex=True)
+    has_second = s.str.contains(r"\s", regex=True).fillna(False).astype(bool)
+    second = s.str.replace(r"^\S+\s+", "", regex=True).str.replace(r"\s.*$", "", regex=True)
+    province = map_uniques(first, _PROVINCE_FORMS.get)
     unresolved = s.notna() & province.isna()
     if unresolved.any():
         found = pd.Series(pd.NA, index=s.index, dtype="object")
@@ -270,9 +276,17 @@ def split_region(address: pd.Series) -> tuple[pd.Series, pd.Series]:
             hit = unresolved & found.isna() & s.str.startswith(short).fillna(False)
             found = found.mask(hit, short)
         province = province.fillna(found)
-    city = parts.str[1].where(parts.str.len() > 1).astype("string")
+    city = second.where(has_second & (second != "")).astype("string")
     city = city.mask(city.str.contains(r"\*", regex=True).fillna(False).astype(bool))
     return province.astype("string"), city.astype("string")
+
+
+def map_uniques(values: pd.Series, func: Callable[[str], object], dtype: str = "string"
+                ) -> pd.Series:
+    """Apply ``func`` once per distinct non-missing value (exports repeat values a lot)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    mapped = pd.array([func(u) for u in uniques] + [pd.NA], dtype=dtype)
+    return pd.Series(mapped.take(codes), index=values.index, dtype=dtype)
 
 
 def buyer_keys(nicks: pd.Series, salt: bytes) -> pd.Series:
@@ -285,13 +299,11 @@ def buyer_keys(nicks: pd.Series, salt: bytes) -> pd.Series:
     """
     s = text(nicks)
     s = s.mask(s.str.contains(r"\*", regex=True).fillna(False))
-    uniques = s.dropna().unique()
-    table = {
-        u: hmac.new(salt, unicodedata.normalize("NFKC", u).encode("utf-8"), hashlib.sha256)
-        .hexdigest()[:32]
-        for u in uniques
-    }
-    return s.map(table).astype("string")
+    def key(nick: str) -> str:
+        return hmac.new(salt, unicodedata.normalize("NFKC", nick).encode("utf-8"),
+                        hashlib.sha256).hexdigest()[:32]
+
+    return map_uniques(s, key)
 
 
 def first_present(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
