@@ -16,7 +16,7 @@ import pandas as pd
 
 from storeops import calendar, metrics, warehouse
 from storeops.analysis import anomaly
-from storeops.analysis.decompose import FactorSplit, factor_split
+from storeops.analysis.decompose import FactorSplit, additive_split, factor_split
 
 COMPARE_METRICS = (
     "gmv", "paid_buyers", "paid_orders", "uv", "conversion_rate", "aov", "uv_value",
@@ -194,3 +194,63 @@ def figures(k: DailyKpis, split: FactorSplit, found: list[anomaly.Anomaly],
     out["anomalies"] = [a.as_json() for a in found]
     out["actions"] = list(todo)
     return out
+
+
+def _parts(rows: list[dict[str, Any]], day: date) -> pd.Series:
+    picked = {r["part"]: Decimal(r["gmv"] or 0) for r in rows if r["day"] == day}
+    return pd.Series(picked, dtype=object)
+
+
+def _top_with_rest(split: pd.DataFrame, top: int, rest_label: str) -> pd.DataFrame:
+    """Keep the ``top`` parts by |change| and fold the others into one row (sums unchanged)."""
+    residual = split[split["part"] == "未归属"]
+    parts = split[split["part"] != "未归属"]
+    if len(residual) and residual["now"].abs().max() < 1 and residual["before"].abs().max() < 1:
+        # cents left by pro-rata allocation are not a finding: keep them with the rest
+        parts, residual = pd.concat([parts, residual.assign(part=rest_label)]), residual.iloc[:0]
+        top = min(top, len(parts) - 1)
+    head, tail = parts.iloc[:top], parts.iloc[top:]
+    rows = [head]
+    if len(tail):
+        rows.append(pd.DataFrame([{"part": rest_label, "now": tail["now"].sum(),
+                                   "before": tail["before"].sum(),
+                                   "change": tail["change"].sum()}]))
+    rows.append(residual)
+    return pd.concat(rows, ignore_index=True)
+
+
+def source_split(con: duckdb.DuckDBPyConnection, k: DailyKpis, *, top: int = 8
+                 ) -> pd.DataFrame | None:
+    """
+    Split the GMV change vs last week by traffic source (parts add up to the total change).
+
+    Returns None when either day has no traffic-source export. The residual row (未归属)
+    is GMV the platform did not attribute to a source.
+    """
+    base = k.last_week_date
+    rows = warehouse.query_rows(con, "gmv_by_source", day=k.day, base=base)
+    if not {r["day"] for r in rows} >= {k.day, base} or k.today["gmv"] is None \
+            or k.last_week["gmv"] is None:
+        return None
+    split = additive_split(_parts(rows, k.day), _parts(rows, base), k.today["gmv"],
+                           k.last_week["gmv"])
+    return _top_with_rest(split, top, "其他来源")
+
+
+def item_split(con: duckdb.DuckDBPyConnection, k: DailyKpis, *, top: int = 10
+               ) -> pd.DataFrame | None:
+    """
+    Split the GMV change vs last week by item (parts add up to the total change).
+
+    Returns None when the order lines (宝贝报表) are missing for either day.
+    """
+    base = k.last_week_date
+    rows = warehouse.query_rows(con, "gmv_by_item", day=k.day, base=base)
+    if not {r["day"] for r in rows} >= {k.day, base} or k.today["gmv"] is None \
+            or k.last_week["gmv"] is None:
+        return None
+    titles = {r["part"]: r["title"] for r in rows}
+    split = additive_split(_parts(rows, k.day), _parts(rows, base), k.today["gmv"],
+                           k.last_week["gmv"])
+    split = _top_with_rest(split, top, "其他商品")
+    return split.assign(title=[titles.get(p, p) for p in split["part"]])

@@ -113,6 +113,41 @@ def show_bridge(split: FactorSplit, today: dict[str, Any], last_week: dict[str, 
                                  title="支付金额变化拆解（对比上周同日）"))
 
 
+def _signed_money_cell(x: Any) -> str:
+    if x is None:
+        return "—"
+    if x == 0:
+        return tables.fmt_money(x)
+    return ("▲ +" if x > 0 else "▼ −") + tables.fmt_money(abs(x))
+
+
+def show_split(split: pd.DataFrame | None, *, by: str, missing: str) -> None:
+    """
+    Show a GMV change split into parts (sources or items) whose changes add up to the total.
+
+    Parameters
+    ----------
+    split : DataFrame or None
+        From ``analysis.daily.source_split`` / ``item_split``; None when the data is absent.
+    by : str
+        Column title for the parts (来源 / 商品).
+    missing : str
+        What to upload to fill this table, shown when ``split`` is None.
+    """
+    if split is None:
+        show_note(f"按{by}拆分暂无数据：{missing}")
+        return
+    names = split["title"] if "title" in split else split["part"]
+    frame = pd.DataFrame({
+        by: names,
+        "当日": [tables.fmt_money(v) for v in split["now"]],
+        "上周同日": [tables.fmt_money(v) for v in split["before"]],
+        "变化": [_signed_money_cell(v) for v in split["change"]],
+    })
+    tables.show_html(tables.html_table(frame, align_right={"当日", "上周同日", "变化"},
+                                       caption=f"按{by}拆分：各行变化相加等于支付金额的变化"))
+
+
 def show_anomalies(found: list[Anomaly]) -> None:
     """List the day's anomalies: metric, value, 4-week median, change, severity, mute."""
     if not found:

@@ -1,0 +1,77 @@
+"""Daily-review splits on a tiny warehouse, with the allocation worked out by hand."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+
+from storeops import warehouse
+from storeops.analysis import daily
+
+DAY, BASE = date(2026, 11, 26), date(2026, 11, 19)
+
+
+@pytest.fixture
+def con(home):
+    c = warehouse.connect("t", read_only=False)
+    orders = pd.DataFrame({
+        "shop_id": "t", "order_id": ["1", "2", "3"],
+        "paid_at": pd.to_datetime(["2026-11-26 10:00", "2026-11-26 11:00", "2026-11-19 09:00"]),
+        "created_at": pd.to_datetime(["2026-11-26 09:59", "2026-11-26 10:59",
+                                      "2026-11-19 08:59"]),
+        "paid_amount": ["90.00", "50.00", "100.00"],
+        "buyer_key": ["a", "b", "c"],
+    })
+    warehouse.upsert(c, "orders", orders)
+    # order 1: two lines, list 60 (A 1×60) + 40 (B 2×20) = 100, paid 90 -> A 54.00, B 36.00
+    lines = pd.DataFrame({
+        "shop_id": "t", "sub_order_id": ["1#1", "1#2", "2#1", "3#1"],
+        "order_id": ["1", "1", "2", "3"], "title": ["A", "B", "A", "B"],
+        "unit_price": ["60.00", "20.00", "50.00", "100.00"], "qty": [1, 2, 1, 1],
+    })
+    warehouse.upsert(c, "order_items", lines)
+    traffic = pd.DataFrame({
+        "shop_id": "t", "stat_date": pd.to_datetime([DAY, DAY, DAY, BASE]), "device": "无线",
+        "scope": "shop", "item_id": "",
+        "source_l1": ["淘内免费", "淘内免费", "付费流量", "淘内免费"],
+        "source_l2": ["(合计)", "手淘搜索", "直通车", "手淘搜索"],
+        "visitors": [500, 400, 100, 300], "pay_amount": ["100.00", "100.00", "30.00", "80.00"],
+    })
+    warehouse.upsert(c, "traffic_sources", traffic)
+    yield c
+    c.close()
+
+
+def test_item_split_allocates_paid_pro_rata_and_adds_up(con):
+    k = daily.kpis(con, DAY)
+    got = daily.item_split(con, k).set_index("title")
+    # today: A = 54.00 + 50.00 = 104.00, B = 36.00; last week: B = 100.00
+    assert got.loc["A", "now"] == Decimal("104.00")
+    assert got.loc["B", "now"] == Decimal("36.00")
+    assert got.loc["B", "before"] == Decimal("100.00")
+    assert got["change"].sum() == Decimal("140.00") - Decimal("100.00")
+
+
+def test_source_split_skips_subtotals_and_keeps_a_residual(con):
+    k = daily.kpis(con, DAY)
+    got = daily.source_split(con, k).set_index("part")
+    # details today: 搜索 100 + 直通车 30 = 130 of GMV 140 -> 未归属 10; last week 80 of 100
+    assert got.loc["淘内免费 / 手淘搜索", "change"] == Decimal("20.00")
+    assert got.loc["付费流量 / 直通车", "change"] == Decimal("30.00")
+    assert got.loc["未归属", "now"] == Decimal("10.00")
+    assert got["change"].sum() == Decimal("40.00")
+
+
+def test_splits_are_none_without_the_source(home):
+    c = warehouse.connect("u", read_only=False)
+    warehouse.upsert(c, "orders", pd.DataFrame({
+        "shop_id": "u", "order_id": ["9"], "paid_amount": ["10.00"], "buyer_key": ["x"],
+        "paid_at": pd.to_datetime(["2026-11-26 10:00"]),
+        "created_at": pd.to_datetime(["2026-11-26 10:00"])}))
+    k = daily.kpis(c, DAY)
+    assert daily.source_split(c, k) is None
+    assert daily.item_split(c, k) is None
+    c.close()
