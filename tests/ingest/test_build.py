@@ -245,3 +245,14 @@ def test_ratio_column_without_percent_sign_is_rejected_as_a_column():
     built = canonical(data, "店铺整体.xls")
     assert built.frame["stat_date"].dt.day.tolist() == [11, 12]  # the rows are kept
     assert built.frame["pay_cvr"].isna().all()  # the column is not trusted
+
+
+def test_big_files_are_parsed_in_slices_with_the_same_result(monkeypatch):
+    from storeops.ingest import build
+
+    data = orders_csv([order_row(f"{2345678901234567000 + i}") for i in range(7)])
+    whole = canonical(data, "ExportOrderList202608120930.csv")
+    monkeypatch.setattr(build, "CHUNK_ROWS", 3)  # 7 rows -> slices of 3, 3, 1
+    sliced = canonical(data, "ExportOrderList202608120930.csv")
+    pd.testing.assert_frame_equal(whole.frame, sliced.frame)
+    assert sliced.frame["_source_row"].tolist() == list(range(2, 9))

@@ -65,6 +65,7 @@ class KindSpec:
     # ``row_label``, go to side tables instead of being dropped: table -> frame.
     summaries: Callable[[pd.DataFrame, FileContext], dict[str, pd.DataFrame]] | None = None
     checks: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # pandera Checks
+    whole_file: bool = False  # post needs every row at once (e.g. numbering lines per order)
     lookup: dict[str, str] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:

@@ -75,8 +75,41 @@ def _first_cells(body: pd.DataFrame) -> pd.Series:
     return out
 
 
+CHUNK_ROWS = 200_000
+"""Rows parsed at a time: big exports are cleaned in slices so memory stays bounded."""
+
+
 def to_canonical(found: Detected, *, salt: bytes,
                  options: dict[str, str] | None = None) -> Built:
+    """
+    Parse a detected table into the kind's canonical columns, in slices of ``CHUNK_ROWS``.
+
+    Returns
+    -------
+    Built
+        ``frame``: canonical columns plus ``_source_row`` (1-based row in the file); money as
+        exact decimal text. ``rejects``: the raw row texts, ``_source_row`` and ``reason``.
+    """
+    body = data_frame(found)
+    if len(body) <= CHUNK_ROWS or found.kind.whole_file:
+        return _to_canonical(found, body, 0, salt=salt, options=options)
+    parts = [_to_canonical(found, body.iloc[i:i + CHUNK_ROWS].reset_index(drop=True), i,
+                           salt=salt, options=options)
+             for i in range(0, len(body), CHUNK_ROWS)]
+    side: dict[str, pd.DataFrame] = {}
+    for part in parts:
+        for table, frame in part.side.items():
+            side[table] = pd.concat([side[table], frame]) if table in side else frame
+    frame = pd.concat([p.frame for p in parts], ignore_index=True)
+    frame = frame.drop_duplicates(subset=list(found.kind.row_key), keep="last")
+    return Built(frame.reset_index(drop=True),
+                 pd.concat([p.rejects for p in parts], ignore_index=True),
+                 sum(p.summary_rows for p in parts),
+                 tuple(dict.fromkeys(n for p in parts for n in p.notes)), side)
+
+
+def _to_canonical(found: Detected, body: pd.DataFrame, offset: int, *, salt: bytes,
+                  options: dict[str, str] | None = None) -> Built:
     """
     Parse a detected table into the kind's canonical columns.
 
@@ -87,8 +120,8 @@ def to_canonical(found: Detected, *, salt: bytes,
         exact decimal text. ``rejects``: the raw row texts, ``_source_row`` and ``reason``.
     """
     kind = found.kind
-    body = data_frame(found)
-    source_row = pd.Series(range(found.header_row + 2, found.header_row + 2 + len(body)))
+    first = found.header_row + 2 + offset
+    source_row = pd.Series(range(first, first + len(body)))
     labels = _first_cells(body)
     summary = labels.isin(SUMMARY_LABELS)
     kept = (labels != "") & (~summary | (kind.summaries is not None))

@@ -118,6 +118,7 @@ ORDER_ITEMS = KindSpec(
     row_key=("sub_order_id",),
     row_required=("sub_order_id", "order_id"),
     post=_order_items,
+    whole_file=True,  # generation A lines are numbered within their order across the file
     # Gen B exports are tickable: a sub-order id alone marks a line file.
     alternatives=(("order_id", "sub_order_id"),),
     forbidden=("评价内容", "评价时间"),  # a review export also has 订单编号 + 子订单编号
