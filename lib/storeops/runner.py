@@ -416,6 +416,8 @@ def run_notebook(
             timeout_func=lambda _cell: max(1, round(deadline - time.monotonic())),
             config=kernel_config,
             capture=captured,
+            # the notebook's outputs are saved already: don't wait on a polite kernel exit
+            shutdown_kernel="immediate",
         )
     except Exception as exc:  # noqa: BLE001 - any engine failure is a failed run, reported
         error = error_line(exc, timeout=timeout)
