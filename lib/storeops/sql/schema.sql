@@ -16,6 +16,8 @@ CREATE TABLE IF NOT EXISTS manifest (
     unknown_columns VARCHAR,
     notes VARCHAR,
     export_key VARCHAR,
+    file_size BIGINT,
+    file_mtime DOUBLE,
     loaded_at TIMESTAMP NOT NULL,
     PRIMARY KEY (shop_id, file_sha256)
 );
