@@ -69,7 +69,9 @@ def demo(
         config.check_store_id(store)
         files = demo_mod.generate(store, end=_day(end), days=days, seed=seed,
                                   daily_orders=daily_orders)
-        config.add_store(store, "演示旗舰店")
+        # a month's target in the demo's range: about 120 % of a normal month's sales
+        config.add_store(store, "演示旗舰店",
+                         monthly_target=round(daily_orders * 250 * 30 * 1.2, -4))
     except StoreopsError as exc:
         _fail(exc)
     _echo(f"已写入 {len(files)} 个导出文件到 {paths.raw_dir(store)}")

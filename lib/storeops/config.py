@@ -100,7 +100,7 @@ def get_store(store: str) -> StoreConfig:
     )
 
 
-def add_store(store: str, name: str) -> None:
+def add_store(store: str, name: str, **settings: float | int) -> None:
     """Append a ``[stores.<id>]`` entry to stores.toml unless the store is already listed."""
     check_store_id(store)
     if store in _read_toml():
@@ -110,4 +110,5 @@ def add_store(store: str, name: str) -> None:
     escaped = name.replace("\\", "\\\\").replace('"', '\\"')
     existing = path.read_text("utf-8") if path.exists() else ""
     sep = "" if not existing or existing.endswith("\n") else "\n"
-    path.write_text(f'{existing}{sep}\n[stores.{store}]\nname = "{escaped}"\n', "utf-8")
+    extra = "".join(f"{key} = {value!r}\n" for key, value in settings.items())
+    path.write_text(f'{existing}{sep}\n[stores.{store}]\nname = "{escaped}"\n{extra}', "utf-8")

@@ -75,3 +75,31 @@ def test_splits_are_none_without_the_source(home):
     assert daily.source_split(c, k) is None
     assert daily.item_split(c, k) is None
     c.close()
+
+
+def test_month_to_date_by_hand(con):
+    # November so far: 90 + 50 (11-26) + 100 (11-19) = 240; target 600 from stores.toml;
+    # 4 days left (27..30): (600 − 240) / 4 = 90 a day
+    got = daily.month_to_date(con, DAY, configured_target=600)
+    assert got.mtd_gmv == Decimal("240.00")
+    assert got.target == Decimal("600") and got.target_source == "stores.toml"
+    assert got.required_daily == Decimal("90")
+    assert got.progress == pytest.approx(0.4)
+    # no history before November: every weekday weighs the same -> 26 / 30 of the month
+    assert got.expected_share == pytest.approx(26 / 30)
+
+
+def test_month_target_from_the_targets_table_wins(con):
+    warehouse.upsert(con, "targets", pd.DataFrame({
+        "shop_id": ["t"], "period_type": ["month"], "period_start": [date(2026, 11, 1)],
+        "metric": ["pay_amount"], "target_value": ["1000"]}))
+    got = daily.month_to_date(con, DAY, configured_target=600)
+    assert got.target == Decimal("1000") and got.target_source == "目标表"
+
+
+def test_customer_status_by_recency(con):
+    # buyers a, b paid on 11-26 (0 days), c on 11-19 (7 days): all active, none due
+    got = daily.customer_status(con, DAY)
+    assert (got.active, got.sleeping, got.lost, got.recall_due) == (3, 0, 0, 0)
+    later = daily.customer_status(con, date(2026, 12, 26))  # a, b 30 days; c 37 days
+    assert (later.active, later.sleeping, later.recall_due) == (0, 3, 2)

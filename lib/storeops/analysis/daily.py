@@ -17,6 +17,7 @@ import pandas as pd
 from storeops import calendar, metrics, warehouse
 from storeops.analysis import anomaly
 from storeops.analysis.decompose import FactorSplit, additive_split, factor_split
+from storeops.metrics import period_days
 
 COMPARE_METRICS = (
     "gmv", "paid_buyers", "paid_orders", "uv", "conversion_rate", "aov", "uv_value",
@@ -254,3 +255,93 @@ def item_split(con: duckdb.DuckDBPyConnection, k: DailyKpis, *, top: int = 10
                            k.last_week["gmv"])
     split = _top_with_rest(split, top, "其他商品")
     return split.assign(title=[titles.get(p, p) for p in split["part"]])
+
+
+@dataclass(frozen=True, slots=True)
+class MonthToDate:
+    """Month-to-date GMV against the month's target, and what the rest of the month needs."""
+
+    month_start: date
+    day: date
+    days_in_month: int
+    mtd_gmv: Decimal | None
+    target: Decimal | None
+    target_source: str | None  # 目标表 | stores.toml | None
+    expected_share: float  # share of the month's GMV expected by ``day`` (weekday-weighted)
+    required_daily: Decimal | None  # 元 per remaining day to reach the target
+    uv_needed: int | None  # 本月所需UV at month-to-date CR and AOV
+    uv_gap: int | None  # 本月UV缺口: needed − (month-to-date UV + UV at today's pace)
+    refund_rate: float | None
+
+    @property
+    def progress(self) -> float | None:
+        """Month-to-date GMV ÷ target."""
+        return metrics.ratio(self.mtd_gmv, self.target)
+
+
+def _month_end(day: date) -> date:
+    nxt = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    return nxt - timedelta(days=1)
+
+
+def month_to_date(con: duckdb.DuckDBPyConnection, day: date, *,
+                  configured_target: float | None = None) -> MonthToDate:
+    """
+    Compare month-to-date GMV with the month's target (targets table, else stores.toml).
+
+    Expected progress weights each day of the month by the store's GMV on that weekday over
+    the 8 weeks before the month (weekends differ); the needed UV follows the seeds'
+    本月所需UV = target ÷ (转化率 × 客单价) at month-to-date conversion and AOV.
+    """
+    start, end = day.replace(day=1), _month_end(day)
+    mtd = metrics.compute(con, start, day)[0]
+    row = warehouse.query_rows(con, "month_target", month_start=start, month_end=end)[0]
+    if row["month_target"] is not None:
+        target, source = Decimal(row["month_target"]), "目标表"
+    elif row["day_targets"] is not None:
+        target, source = Decimal(row["day_targets"]), "目标表"
+    elif configured_target:
+        target, source = Decimal(str(configured_target)), "stores.toml"
+    else:
+        target, source = None, None
+    weights = {r["weekday"]: float(r["gmv"]) for r in
+               warehouse.query_rows(con, "month_gmv_days", month_start=start)}
+    days = period_days(start, end)
+    w = [weights.get(d.isoweekday(), 0.0) or 1.0 for d in days]
+    expected = sum(w[: (day - start).days + 1]) / sum(w)
+    left = (end - day).days
+    gmv = mtd["gmv"]
+    required = None
+    if target is not None and gmv is not None:
+        required = max(target - gmv, Decimal(0)) / left if left else max(target - gmv,
+                                                                         Decimal(0))
+    uv_needed = uv_gap = None
+    cr, aov, uv = mtd["conversion_rate"], mtd["aov"], mtd["uv"]
+    if target is not None and cr and aov and uv is not None:
+        uv_needed = round(float(target) / (cr * float(aov)))
+        pace = uv / ((day - start).days + 1)
+        uv_gap = max(0, round(uv_needed - uv - pace * left))
+    return MonthToDate(start, day, len(days), gmv, target, source, expected, required,
+                       uv_needed, uv_gap, mtd["refund_rate"])
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerStatus:
+    """Buyers by recency as of the day (only buyers of the last 365 days)."""
+
+    active: int
+    sleeping: int
+    lost: int
+    recall_due: int  # last purchase exactly ``recall_days`` ago: today's recall list
+    buyers: int
+
+
+def customer_status(con: duckdb.DuckDBPyConnection, day: date, *, recall_days: int = 30,
+                    sleeping_days: int = 30, lost_days: int = 50) -> CustomerStatus | None:
+    """Count active / sleeping / lost buyers and today's 30-day recall list (None: no ids)."""
+    row = warehouse.query_rows(con, "customers_status", day=day, recall=recall_days,
+                               sleeping=sleeping_days, lost=lost_days)[0]
+    if not row["buyers"]:
+        return None
+    return CustomerStatus(row["active"], row["sleeping"], row["lost"], row["recall_due"],
+                          row["buyers"])

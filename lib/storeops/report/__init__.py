@@ -148,6 +148,47 @@ def show_split(split: pd.DataFrame | None, *, by: str, missing: str) -> None:
                                        caption=f"按{by}拆分：各行变化相加等于支付金额的变化"))
 
 
+def show_month(mtd: Any) -> None:
+    """Show month-to-date GMV vs target, the pace needed and the seeds' UV gap."""
+    if mtd.mtd_gmv is None:
+        show_note("本月暂无订单数据。")
+        return
+    if mtd.target is None:
+        show_note(f"本月至今支付金额 {tables.fmt_money(mtd.mtd_gmv)}；未设置本月目标："
+                  "在 stores.toml 写 monthly_target = 金额，或导入目标表，即可显示进度与缺口。")
+        return
+    rows = [
+        ("本月目标", f"{tables.fmt_money(mtd.target)}（来源：{mtd.target_source}）"),
+        ("本月至今支付金额", tables.fmt_money(mtd.mtd_gmv)),
+        ("完成进度", f"{tables.fmt_pct(mtd.progress)}（按星期加权应完成 "
+                 f"{tables.fmt_pct(mtd.expected_share)}）"),
+        ("剩余每天需完成", tables.fmt_money(mtd.required_daily)),
+        ("本月所需UV", tables.fmt_int(mtd.uv_needed)),
+        ("UV缺口", tables.fmt_int(mtd.uv_gap)),
+        ("本月退款率", tables.fmt_pct(mtd.refund_rate)),
+    ]
+    frame = pd.DataFrame(rows, columns=["项目", "数值"])
+    tables.show_html(tables.html_table(frame))
+    behind = mtd.progress is not None and mtd.progress < mtd.expected_share
+    show_note(("进度落后于应完成比例：" if behind else "进度正常：")
+              + f"剩余 {(mtd.days_in_month - mtd.day.day)} 天，每天需 "
+              f"{tables.fmt_money(mtd.required_daily)}。")
+
+
+def show_customers(status: Any, *, recall_days: int = 30) -> None:
+    """Show active / sleeping / lost buyers and today's recall list size."""
+    if status is None:
+        show_note("订单导出不含买家会员名（或已脱敏），无法统计客户；"
+                  "上传含买家会员名的订单报表即可显示本节。")
+        return
+    frame = pd.DataFrame([("活跃（30天内购买）", status.active),
+                          ("沉睡（30–50天）", status.sleeping),
+                          ("流失（50天以上）", status.lost),
+                          (f"今日待召回（恰好{recall_days}天前购买）", status.recall_due)],
+                         columns=["客户", "人数"])
+    tables.show_html(tables.html_table(frame, formats={"人数": tables.fmt_int}))
+
+
 def show_anomalies(found: list[Anomaly]) -> None:
     """List the day's anomalies: metric, value, 4-week median, change, severity, mute."""
     if not found:
