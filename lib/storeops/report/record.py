@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,15 @@ def json_figures(figures: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _plain(value: Any) -> Any:
+    """JSON for values nested in lists and dicts: Decimal -> number, dates -> ISO text."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"cannot record {type(value).__name__} in metrics JSON")
+
+
 def write_metrics(store: str, day: date, notebook: str, figures: dict[str, Any]) -> Path:
     """Write the figures atomically (temp file, then rename); return the path."""
     target = paths.metrics_file(store, day, notebook)
@@ -38,6 +48,6 @@ def write_metrics(store: str, day: date, notebook: str, figures: dict[str, Any])
         "metrics": json_figures(figures),
     }
     tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(json.dumps(document, ensure_ascii=False, indent=2), "utf-8")
+    tmp.write_text(json.dumps(document, ensure_ascii=False, indent=2, default=_plain), "utf-8")
     tmp.replace(target)
     return target

@@ -1,0 +1,13 @@
+-- Orders paid by $day_end (TIMESTAMP, the report day's 23:59:59) and not shipped at that
+-- moment: shipped later than $day_end, or never shipped and still 等待卖家发货 ('paid').
+-- age_sec = $day_end − paid_at in seconds.
+SELECT
+    order_id,
+    paid_at,
+    paid_amount,
+    title_summary,
+    date_diff('second', paid_at, $day_end::TIMESTAMP) AS age_sec
+FROM orders
+WHERE paid_at <= $day_end::TIMESTAMP
+    AND (shipped_at > $day_end::TIMESTAMP OR (shipped_at IS NULL AND status = 'paid'))
+ORDER BY paid_at, order_id
