@@ -206,6 +206,15 @@ def show_anomalies(found: list[Anomaly]) -> None:
     tables.show_html(tables.html_table(frame, align_right={"当日", "近4周同日中位数", "变化"}))
 
 
+def show_actions(todo: list[str]) -> None:
+    """Show the day's action list, numbered, in the order given (most money at stake first)."""
+    if not todo:
+        show_note("今天没有需要特别处理的事项：按日常节奏运营即可。")
+        return
+    items = "".join(f"<li>{tables.escape(line)}</li>" for line in dict.fromkeys(todo))
+    tables.show_html(f'<ol class="so-actions">{items}</ol>')
+
+
 def show_kpis(rows: pd.DataFrame, *, missing_traffic: bool = False) -> None:
     """
     Show the headline table: each metric today, the day before, last week, and the changes.
