@@ -23,6 +23,12 @@ from storeops.errors import NoDataError, WarehouseBusyError, WarehouseError
 
 logger = logging.getLogger(__name__)
 
+UPSERT_ROWS = 200_000
+"""Rows sent to DuckDB per INSERT … ON CONFLICT statement (one transaction holds them all)."""
+
+WRITER_MEMORY = "1GB"
+"""DuckDB's memory limit for ingest connections; beyond it DuckDB spills to disk."""
+
 
 @cache
 def sql_text(name: str) -> str:
@@ -65,6 +71,7 @@ def connect(store: str, *, read_only: bool = True) -> duckdb.DuckDBPyConnection:
             ) from exc
         raise WarehouseError(f"无法打开 {path}：{exc}") from exc
     if not read_only:
+        con.execute(f"SET memory_limit = '{WRITER_MEMORY}'")  # a constant, not input
         con.execute(sql_text("schema"))
         migrate(con)
     return con
@@ -185,11 +192,13 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> i
         f"INSERT INTO {_quote(table)} ({names}) SELECT {names} FROM _staged "  # noqa: S608
         f"ON CONFLICT ({', '.join(_quote(k) for k in key)}) {action}"
     )
-    con.register("_staged", frame)
-    try:
-        con.execute(statement)
-    finally:
-        con.unregister("_staged")
+    # Slices bound DuckDB's memory for the conflict check on million-row exports.
+    for start in range(0, len(frame), UPSERT_ROWS):
+        con.register("_staged", frame.iloc[start:start + UPSERT_ROWS])
+        try:
+            con.execute(statement)
+        finally:
+            con.unregister("_staged")
     return len(frame)
 
 

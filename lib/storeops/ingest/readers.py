@@ -275,7 +275,7 @@ def _text_grid(rows: list[list[str]]) -> pd.DataFrame:
                         dtype=object)
 
 
-def _fast_frame(text: str, delimiter: str) -> pd.DataFrame | None:
+def _fast_frame(utf8: bytes, head_text: str, delimiter: str) -> pd.DataFrame | None:
     """
     Parse CSV text with pandas' C parser, every cell as text; None when it cannot.
 
@@ -284,14 +284,11 @@ def _fast_frame(text: str, delimiter: str) -> pd.DataFrame | None:
     wider row, or anything else the C parser refuses, returns None and the caller falls
     back to the csv module, which reads every layout (and names a runaway quote).
     """
-    head = text[:262_144].splitlines()[: HEADER_SCAN_ROWS + 50]
+    head = head_text.splitlines()[: HEADER_SCAN_ROWS + 50]
     try:
         width = max((len(r) for r in csv.reader(head, delimiter=delimiter)), default=0)
         if width == 0:
             return None
-        # UTF-8 bytes, not a StringIO: StringIO keeps 4 bytes a character, a 350 MB export
-        # would take well over a gigabyte more.
-        utf8 = text.encode("utf-8")
         frame = _arrow_frame(utf8, delimiter, width)
         if frame is None:
             frame = pd.read_csv(
@@ -341,10 +338,13 @@ def _last_rows_widths(text: str, delimiter: str, n: int = 6) -> list[int]:
         return []
 
 
-def _text_frame(text: str, name: str, delimiter: str) -> pd.DataFrame:
-    frame = _fast_frame(text, delimiter)
+def _text_frame(utf8: bytes, head: str, tail: str, name: str, delimiter: str
+                ) -> pd.DataFrame:
+    frame = _fast_frame(utf8, head, delimiter)
     if frame is None:
+        text = utf8.decode("utf-8")
         rows = _csv_rows(text, name, delimiter)
+        del text
         while rows and not any(cell.strip() for cell in rows[-1]):
             rows.pop()
         widths = [len(r) for r in rows[-6:]]
@@ -354,8 +354,8 @@ def _text_frame(text: str, name: str, delimiter: str) -> pd.DataFrame:
         while end and not any(str(v).strip() for v in frame.iloc[end - 1].tolist()):
             end -= 1
         frame = frame.iloc[:end] if end < len(frame) else frame
-        widths = _last_rows_widths(text.rstrip("\r\n \t"), delimiter) if end else []
-    cut = not text.endswith(("\n", "\r"))
+        widths = _last_rows_widths(tail.rstrip("\r\n \t"), delimiter) if end else []
+    cut = not tail.endswith(("\n", "\r"))
     if cut and len(frame) > 1 and len(widths) > 1 and widths[-1] < max(widths[:-1]):
         raise FileFormatError(
             f"{name}：文件在第 {len(frame)} 行中途结束，像是没有下载或复制完整；"
@@ -371,7 +371,12 @@ def _read_text(data: bytes, name: str) -> list[Sheet]:
     if _looks_binary(text):
         raise FileFormatError(f"{name}：不是文本表格（含二进制内容）；请确认下载的是导出文件")
     delimiter = _sniff_delimiter(text[:65536].splitlines()[:HEADER_SCAN_ROWS])
-    return [Sheet("csv", _text_frame(text, name, delimiter))]
+    head, tail = text[:262_144], text[-65_536:]
+    # Parse from UTF-8 bytes and let the decoded text go: a StringIO would keep 4 bytes a
+    # character, and the text itself is as big again as the bytes.
+    utf8 = text.encode("utf-8")
+    del text
+    return [Sheet("csv", _text_frame(utf8, head, tail, name, delimiter))]
 
 
 def _known_headers() -> frozenset[str]:
