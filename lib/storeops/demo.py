@@ -8,6 +8,18 @@ shipping, refunds) and writes what its owner would download (DATA_CONTRACT.md §
     <raw_dir>/宝贝报表/ExportOrderDetailList<yyyyMMddHHmm>.csv  GB18030, 10 columns, per month
     <raw_dir>/生意参谋/【生意参谋平台】店铺整体_<from>_<to>.xlsx  4 banner rows, per month
 
+and, for the last ``REVIEW_DAYS`` (45) days only, what a daily review reads, derived from the
+same orders (``write_review_exports``)::
+
+    生意参谋/流量来源/【生意参谋平台】无线店铺流量来源-<d>_<d>.xlsx   per day, header row 6
+    推广/推广关键词报表_<yyyyMMdd>_093000_15天.csv                  GB18030, per week
+    客服/自制报表-报表查看-客服绩效_<yyyyMMdd>_<yyyyMMdd>_全部.xlsx    per day, 6 summary rows
+    售后/退款单_<yyyyMMddHHmm>.xlsx, 评价/评价导出_<yyyyMMddHHmm>.xlsx,
+    评价/店铺DSR数据_<end>.xlsx, ERP/聚水潭_商品库存_<end>.xlsx, 手工/大促日历.xlsx
+
+A deliberately bad day (``bad_day``, about 6 days before ``end``) loses search, 推荐 and
+paid traffic, so the daily review's anomaly rule has something to catch.
+
 Order files hold the orders *created* in one calendar month, with every status as of the
 export time in the file name (the next month's first day at 09:30; for the last month, the
 day after ``end`` at 09:30). The 生意参谋 daily figures are computed from the same simulated
@@ -295,6 +307,36 @@ _CARRIERS = ("中通快递", "韵达快递", "顺丰速运", "邮政快递包裹
 _CARRIER_P = (0.62, 0.25, 0.08, 0.05)
 _PHONE_PREFIXES = np.array([134, 135, 136, 137, 138, 139, 150, 151, 152, 157, 158, 159, 166, 177,
                             178, 180, 181, 182, 183, 186, 187, 188, 189, 199])
+
+# 无线 traffic sources (DATA_CONTRACT.md §2.3): (流量来源, 来源明细, share of the shop's
+# visitors, conversion relative to 手淘搜索, factor on the bad day). On the bad day the best
+# seller is delisted for a 主图 complaint (every source loses its visits), the shop's search
+# ranking drops with it (手淘搜索 -88 %, 手淘推荐 -65 %) and the 关键词推广 plans are paused
+# at noon by mistake (直通车/万相台 -60 %).
+_SOURCES: tuple[tuple[str, str, float, float, float], ...] = (
+    ("淘内免费", "手淘搜索", 0.28, 1.0, 0.12),
+    ("淘内免费", "手淘推荐", 0.20, 0.45, 0.35),
+    ("淘内免费", "淘内免费其他", 0.04, 0.8, 0.50),
+    ("付费流量", "直通车", 0.22, 1.0, 0.40),
+    ("付费流量", "万相台", 0.10, 0.7, 0.40),
+    ("付费流量", "淘宝客", 0.02, 1.3, 0.70),
+    ("自主访问", "购物车", 0.07, 3.0, 0.75),
+    ("自主访问", "我的淘宝", 0.05, 2.2, 0.75),
+    ("自主访问", "直接访问", 0.015, 1.5, 0.80),
+    ("淘外流量", "淘外APP", 0.01, 0.5, 0.80),
+    ("淘外流量", "淘外网站", 0.005, 0.5, 0.80),
+)
+_SOURCE_SHARE = np.array([s[2] for s in _SOURCES])
+_SOURCE_CONV = np.array([s[3] for s in _SOURCES])
+_SOURCE_BAD = np.array([s[4] for s in _SOURCES])
+_PAID_SEARCH = 3
+"""Index of 直通车 in ``_SOURCES``: the 关键词推广 clicks land there."""
+
+BAD_DAY_VISITORS = float(_SOURCE_SHARE @ _SOURCE_BAD / _SOURCE_SHARE.sum())
+"""Shop 访客数 on the bad day relative to the same weekday's median (about 0.38)."""
+BAD_DAY_ORDERS = float((_SOURCE_SHARE * _SOURCE_CONV) @ _SOURCE_BAD
+                       / (_SOURCE_SHARE * _SOURCE_CONV).sum())
+"""Orders on the bad day relative to the same weekday's median (about 0.45)."""
 
 
 # ---------------------------------------------------------------------------------------
@@ -617,6 +659,7 @@ class _Orders:
     refund_at: np.ndarray
     refund: np.ndarray       # fen
     refund_line: np.ndarray  # line index fully refunded, -1 if none
+    refund_kind: np.ndarray  # 0 none, 1 before shipping, 2 returned, 3 partial after delivery
     ids: np.ndarray          # int64 order numbers
 
 
@@ -758,7 +801,8 @@ def _pay_times(rng: np.random.Generator, created: np.ndarray, export_at: np.ndar
 
 
 def simulate(rng: np.random.Generator, *, start: date, end: date, daily_orders: float,
-             cat: _Catalog) -> tuple[_Orders, _Lines, _Buyers, np.ndarray]:
+             cat: _Catalog, bad: int | None = None
+             ) -> tuple[_Orders, _Lines, _Buyers, np.ndarray]:
     """
     Simulate every order of the period with its whole life (pay, ship, confirm, refund).
 
@@ -772,6 +816,12 @@ def simulate(rng: np.random.Generator, *, start: date, end: date, daily_orders: 
         Expected orders created on a normal day (before festivals, weekday and growth).
     cat : _Catalog
         The shop's items.
+    bad : int, optional
+        Index of the bad day (``bad_day``): its traffic falls by source as ``_SOURCES``
+        says, so it gets ``BAD_DAY_ORDERS`` x the median orders of the same weekday in the
+        4 weeks before (no noise) and a conversion rate that puts its 访客数 at
+        ``BAD_DAY_VISITORS`` x their median: the daily review's anomaly rule, which compares
+        with that median, sees the fall whatever festivals the weeks before held.
 
     Returns
     -------
@@ -783,6 +833,10 @@ def simulate(rng: np.random.Generator, *, start: date, end: date, daily_orders: 
     dates = [start + timedelta(days=i) for i in range(days)]
     factors = demand_factors(start, days)
     counts = rng.poisson(daily_orders * factors * rng.lognormal(0.0, 0.08, size=days))
+    history = [bad - 7 * k for k in range(1, 5) if bad is not None and bad - 7 * k >= 0]
+    if bad is not None:
+        usual = np.median(counts[history]) if history else daily_orders * factors[bad]
+        counts[bad] = int(usual * BAD_DAY_ORDERS + 0.5)
     created = _order_times(rng, counts, dates)
     n = len(created)
     buyers, buyer = _assign_buyers(rng, n, n_prior=max(20, int(daily_orders * 90)))
@@ -844,12 +898,16 @@ def simulate(rng: np.random.Generator, *, start: date, end: date, daily_orders: 
     ids = _order_numbers(rng, buyers.suffix[buyer])
     cr = np.clip(0.028 * rng.lognormal(0.0, 0.12, days) * np.where(factors >= 1.8, 1.35, 1.0),
                  0.015, 0.06)
+    if bad is not None:  # the lost traffic (search, 推荐) converted worse than the rest
+        usual_uv = np.median(counts[history] / cr[history]) if history else 0.0
+        cr[bad] = np.clip(counts[bad] / (BAD_DAY_VISITORS * usual_uv) if usual_uv > 0 else
+                          0.028 * BAD_DAY_ORDERS / BAD_DAY_VISITORS, 0.015, 0.06)
     orders = _Orders(
         day=day, created=created, buyer=buyer, month=month, export_at=export_at,
         first_line=first_line, n_lines=n_lines, qty=qty, list_total=list_total,
         goods_due=goods_due, postage=postage, paid_at=paid_at, close_at=close_at,
         shipped_at=shipped_at, done_at=done_at, refund_at=refund_at, refund=refund,
-        refund_line=refund_line, ids=ids,
+        refund_line=refund_line, refund_kind=kind, ids=ids,
     )
     return orders, lines, buyers, cr
 
@@ -1198,6 +1256,940 @@ def _stamp(start: date, seconds: int) -> str:
     return when.strftime("%Y%m%d%H%M")
 
 
+# ---------------------------------------------------------------------------------------
+# Daily-review exports: the last weeks only (流量来源, 推广, 客服, 售后, 评价, DSR, 库存, 大促)
+# ---------------------------------------------------------------------------------------
+
+REVIEW_DAYS = 45
+"""Days, ending at ``end``, covered by the daily-review exports."""
+
+TRAFFIC_DIR = "生意参谋/流量来源"
+ADS_DIR = "推广"
+CS_DIR = "客服"
+AFTER_SALE_DIR = "售后"
+REVIEW_DIR = "评价"
+ERP_DIR = "ERP"
+MANUAL_DIR = "手工"
+
+TRAFFIC_COLUMNS: tuple[str, ...] = (
+    "流量来源", "来源明细", "访客数", "下单买家数", "下单转化率", "浏览量", "支付买家数",
+    "支付金额", "支付转化率", "新访客数", "收藏人数", "加购人数", "UV价值",
+)
+"""生意参谋 无线店铺流量来源 columns (§2.3), header on row 6."""
+
+KEYWORD_COLUMNS: tuple[str, ...] = (
+    "日期", "场景ID", "场景名字", "计划ID", "计划名字", "单元ID", "单元名字", "宝贝ID", "宝贝名称",
+    "词类型", "词名字/词包名字", "展现量", "点击量", "花费", "点击率", "平均点击花费",
+    "千次展现花费", "平均展现排名", "直接成交金额", "直接成交笔数", "间接成交金额", "间接成交笔数",
+    "总成交金额", "总成交笔数", "总购物车数", "收藏宝贝数", "点击转化率", "投入产出比",
+)
+"""万相台 关键词推广 推广关键词报表 columns (§3.2)."""
+
+CS_COLUMNS: tuple[str, ...] = (
+    "旺旺昵称", "旺旺分组", "咨询人数", "接待人数", "有效接待人数", "询单人数", "当日询单人数",
+    "询单最终付款人数", "询单最终付款转化率", "询单最终付款金额", "询单流失人数", "销售人数",
+    "销售额", "净销售额", "客单价", "首次响应时长（秒)", "平均响应时长（秒)", "旺旺回复率",
+    "客户满意率", "淘宝答问比", "成功退款金额",
+)
+"""千牛 自制报表 客服绩效 columns (§4.1), with the real bracket quirk ``（秒)``."""
+
+CS_SUMMARY_LABELS = ("汇总值", "平均值", "全店汇总值", "全店平均值", "同行同层优秀",
+                     "同行同层均值")
+"""The 6 summary rows that end a 客服绩效 file (§4.1)."""
+
+REFUND_COLUMNS: tuple[str, ...] = (
+    "订单编号", "退款编号", "支付宝交易号", "订单付款时间", "商品id", "商品编码", "宝贝标题",
+    "买家实际支付金额", "退款总额", "退给买家金额", "退给平台金额", "售后类型", "退款状态",
+    "货物状态", "是否需要退货", "退款申请时间", "退款完结时间", "买家退款原因", "买家退款说明",
+)
+"""千牛 售后 退款单.xlsx columns (Generation B, §5.2; one row per refunded sub-order)."""
+
+REVIEW_COLUMNS: tuple[str, ...] = (
+    "评价时间", "订单编号", "子订单编号", "宝贝ID", "宝贝标题", "SKU", "买家昵称", "评价内容",
+    "评价结果", "是否有图", "追评内容", "追评时间", "商家回复",
+)
+"""Seller-side 评价 export columns (§6.2, expected names)."""
+
+DSR_COLUMNS: tuple[str, ...] = ("指标", "得分", "趋势", "行业均值", "与行业对比", "目标值",
+                                "距目标值差距")
+DSR_DAILY_COLUMNS: tuple[str, ...] = ("日期", "描述得分（较上日）", "物流得分（较上日）",
+                                      "服务得分（较上日）")
+"""店铺DSR数据 blocks (§6.1): 180-day block from row 2, daily block from row 8."""
+
+INVENTORY_COLUMNS: tuple[str, ...] = (
+    "商品编码", "款式编码", "商品名称", "颜色及规格", "主仓实际库存", "库存锁定数", "订单占有数",
+    "仓库待发数", "虚拟库存", "采购在途数", "调拨在途数", "销退仓库存", "进货仓库存", "公有可用数",
+    "安全库存",
+)
+"""聚水潭 商品库存 columns (§7.1)."""
+
+PROMOTION_COLUMNS: tuple[str, ...] = ("活动名称", "活动类型", "预热开始", "正式开始", "结束日期",
+                                      "备注")
+"""Hand-kept 大促日历 columns."""
+
+Cell = str | int | float | date | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Shop:
+    """Everything the daily-review exports are derived from (times: seconds after start)."""
+
+    start: date
+    end: date
+    first: int               # first day index of the review window
+    orders: _Orders
+    lines: _Lines
+    buyers: _Buyers
+    cat: _Catalog
+    daily: list[ShopDay]
+    pay_no: list[str]        # 支付单号 of each order ("" when unpaid)
+    item_ids: list[str]      # 商品ID of each catalog item
+    export_at: int           # the day after end, 09:30
+    bad: int | None          # day index of the bad day
+    shop_name: str
+
+    @property
+    def days(self) -> int:
+        """Days of the whole period."""
+        return len(self.daily)
+
+    def day(self, d: int) -> date:
+        """Return the date of day index ``d``."""
+        return self.start + timedelta(days=d)
+
+    def text(self, seconds: int) -> str:
+        """Format an offset as ``YYYY-MM-DD HH:MM:SS``."""
+        return (datetime.combine(self.start, time()) + timedelta(seconds=int(seconds))
+                ).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def bad_day(start: date, end: date) -> date | None:
+    """
+    Return the demo's deliberately bad day: 6 (else 5, 7, 8 … 12) days before ``end``.
+
+    The day must be in the period and be an ordinary trading day (no festival, no 春节
+    trough, no public holiday), so that the daily review does not mute its anomaly.
+
+    Returns
+    -------
+    date or None
+        None when no candidate qualifies (short periods, holiday weeks).
+    """
+    from storeops import calendar
+
+    for back in (6, 5, 7, 8, 9, 10, 11, 12):
+        day = end - timedelta(days=back)
+        if (day >= start and event_factor(day) == 1.0 and spring_festival_factor(day) == 1.0
+                and calendar.special_day(day) is None):
+            return day
+    return None
+
+
+def _cells_money(fen: int) -> float:
+    """Yuan as an Excel number (``12345`` fen -> 123.45)."""
+    return round(fen / 100, 2)
+
+
+def _pct(num: float, den: float) -> str:
+    """Percent text with 2 decimals, ``0.00%`` when the denominator is 0."""
+    return f"{num / den * 100:.2f}%" if den else "0.00%"
+
+
+def _sum_int(index: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """Sum int64 ``values`` per ``index`` in [0, size) exactly."""
+    out = np.zeros(size, dtype=np.int64)
+    np.add.at(out, index, values)
+    return out
+
+
+def write_grid(path: Path, sheet_name: str, grid: list[list[Cell]], *, created: datetime,
+               title: str, author: str) -> None:
+    """
+    Write one worksheet of cells: text as strings, numbers as numbers, dates as date cells.
+
+    Like ``write_shop_daily``: in-memory, fixed creation time, so the bytes depend only on
+    the data. ``None`` leaves a cell empty (a blank row is a list of Nones or ``[]``).
+    """
+    workbook = xlsxwriter.Workbook(str(path), {"in_memory": True})
+    workbook.set_properties({"title": title, "author": author, "created": created})
+    day_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    sheet = workbook.add_worksheet(sheet_name)
+    for r, row in enumerate(grid):
+        for c, cell in enumerate(row):
+            if cell is None:
+                continue
+            if isinstance(cell, str):
+                sheet.write_string(r, c, cell)
+            elif isinstance(cell, date):
+                sheet.write_datetime(r, c, datetime.combine(cell, time()), day_format)
+            else:
+                sheet.write_number(r, c, cell)
+    width = max((len(row) for row in grid), default=0)
+    if width:
+        sheet.set_column(0, width - 1, 12)
+    workbook.close()
+
+
+# --- 流量来源 -----------------------------------------------------------------------------
+
+def order_sources(rng: np.random.Generator, o: _Orders, days: int,
+                  bad: int | None) -> np.ndarray:
+    """
+    Draw the last-click traffic source (index into ``_SOURCES``) of every order.
+
+    Sources are drawn by share x conversion on the day the order was created; on the bad day
+    the fallen sources bring fewer orders.
+    """
+    weights = np.tile(_SOURCE_SHARE * _SOURCE_CONV, (days, 1))
+    if bad is not None:
+        weights[bad] *= _SOURCE_BAD
+    cum = np.cumsum(weights / weights.sum(axis=1, keepdims=True), axis=1)
+    u = rng.random(len(o.day))
+    return np.minimum((cum[o.day] < u[:, None]).sum(axis=1), len(_SOURCES) - 1)
+
+
+@dataclass(frozen=True, slots=True)
+class _SourceDay:
+    visitors: np.ndarray  # per source
+    pageviews: np.ndarray
+    new_visitors: np.ndarray
+    favs: np.ndarray
+    carts: np.ndarray
+    order_buyers: list[np.ndarray]  # distinct buyer ids per source
+    pay_buyers: list[np.ndarray]
+    pay_fen: np.ndarray
+
+
+def source_day(rng: np.random.Generator, shop: _Shop, source: np.ndarray, d: int) -> _SourceDay:
+    """
+    Compute one day's traffic by source from the shop's 访客数 and the day's orders.
+
+    Visitors overlap between sources (Σ detail ≈ 1.12 x shop 访客数); 支付金额 by source sums
+    exactly to the shop's 支付金额 (each paid order has one last-click source).
+    """
+    o = shop.orders
+    n = len(_SOURCES)
+    weights = _SOURCE_SHARE * (_SOURCE_BAD if d == shop.bad else 1.0)
+    shop_visitors = shop.daily[d].visitors
+    paid = (o.paid_at != NEVER) & (o.paid_at // DAY == d)
+    created = o.day == d
+    pay_fen = _sum_int(source[paid], (o.goods_due + o.postage)[paid], n)
+    pay_buyers = [np.unique(o.buyer[paid & (source == i)]) for i in range(n)]
+    order_buyers = [np.unique(o.buyer[created & (source == i)]) for i in range(n)]
+    raw = shop_visitors * 1.12 * weights / weights.sum() * rng.lognormal(0.0, 0.06, n)
+    floor = np.array([max(4 * len(p), 3 * len(b), 1)
+                      for p, b in zip(pay_buyers, order_buyers, strict=True)])
+    visitors = np.maximum(np.floor(raw + 0.5).astype(np.int64), floor)
+    return _SourceDay(
+        visitors=visitors,
+        pageviews=np.floor(visitors * rng.uniform(1.8, 3.6, n) + 0.5).astype(np.int64),
+        new_visitors=np.floor(visitors * rng.uniform(0.55, 0.8, n) + 0.5).astype(np.int64),
+        favs=np.floor(visitors * rng.uniform(0.02, 0.05, n) + 0.5).astype(np.int64),
+        carts=np.floor(visitors * rng.uniform(0.06, 0.12, n) + 0.5).astype(np.int64),
+        order_buyers=order_buyers, pay_buyers=pay_buyers, pay_fen=pay_fen,
+    )
+
+
+def _traffic_cells(first: str, detail: str, visitors: int, order_b: int, pageviews: int,
+                   pay_b: int, fen: int, new: int, favs: int, carts: int) -> list[str]:
+    """Render one 流量来源 row with 生意参谋's number formats."""
+    uv = (2 * fen + visitors) // (2 * visitors) if visitors else 0
+    return [first, detail, f"{visitors:,}", f"{order_b:,}", _pct(order_b, visitors),
+            f"{pageviews:,}", f"{pay_b:,}", fen_grouped(fen), _pct(pay_b, visitors),
+            f"{new:,}", f"{favs:,}", f"{carts:,}", fen_grouped(uv)]
+
+
+def traffic_rows(day: _SourceDay) -> list[list[str]]:
+    """
+    Render a day's sources as 生意参谋 shows them, first level above its details.
+
+    Each 流量来源 row is the subtotal of its 来源明细 rows (来源明细 empty): money and buyers
+    add up exactly (distinct buyers), visitors overlap (Σ details ÷ 1.04).
+    """
+    rows = []
+    for group in dict.fromkeys(s[0] for s in _SOURCES):
+        members = [i for i, s in enumerate(_SOURCES) if s[0] == group]
+        overlap = 1.04 if len(members) > 1 else 1.0
+        total = {name: int(getattr(day, name)[members].sum() / overlap + 0.5)
+                 for name in ("visitors", "pageviews", "new_visitors", "favs", "carts")}
+        order_b = len(np.unique(np.concatenate([day.order_buyers[i] for i in members])))
+        pay_b = len(np.unique(np.concatenate([day.pay_buyers[i] for i in members])))
+        rows.append(_traffic_cells(
+            group, "", max(total["visitors"], 4 * pay_b, 1), order_b, total["pageviews"], pay_b,
+            int(day.pay_fen[members].sum()), total["new_visitors"], total["favs"],
+            total["carts"]))
+        for i in members:
+            rows.append(_traffic_cells(
+                group, _SOURCES[i][1], int(day.visitors[i]), len(day.order_buyers[i]),
+                int(day.pageviews[i]), len(day.pay_buyers[i]), int(day.pay_fen[i]),
+                int(day.new_visitors[i]), int(day.favs[i]), int(day.carts[i])))
+    return rows
+
+
+def traffic_grid(day: date, rows: list[list[str]], shop_name: str) -> list[list[Cell]]:
+    """Return a 流量来源 sheet: 5 banner rows, the header on row 6, then the rows."""
+    return [
+        ["店铺流量来源"], [f"店铺名称：{shop_name}"],
+        [f"统计日期：{day.isoformat()} ~ {day.isoformat()}"], ["终端：无线"],
+        ["注：一个访客可能经由多个来源进店，各来源访客数之和大于店铺访客数"],
+        list(TRAFFIC_COLUMNS), *rows,
+    ]
+
+
+# --- 万相台 关键词推广 -----------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class _Keyword:
+    plan: int
+    item: int
+    word: str
+    word_type: str
+    weight: float     # share of the plan's clicks
+    cpc: float        # relative cost per click
+    ctr: float
+    roi: float        # target 总成交金额 / 花费
+    rank: float
+    min_clicks: int = 0
+
+
+_PLANS = ("日常销售-爆款主推", "新品测款-秋冬", "拉新-类目大词")
+LOW_CTR_WORD = "{noun}女 新款"
+"""Plan 1's broad word whose CTR is far below its plan's median (daily review: 换创意)."""
+NO_SALE_WORD = "{noun}女 小众设计感"
+"""Plan 2's long-tail word that spends every day and never sells (daily review: 暂停关键词)."""
+LOSS_WORD = "{noun}"
+"""Plan 3's category word with ROI ≈ 1.5, below break-even 1/0.45 ≈ 2.22 (daily review)."""
+
+
+def _category(cat: _Catalog, item: int) -> _Category:
+    code = cat.item_codes[item][:2]
+    return next(c for c in _CATEGORIES if c.code == code)
+
+
+def ranked_items(shop: _Shop) -> list[int]:
+    """Items by paid quantity in the review window, best first (popularity breaks ties)."""
+    o, lines = shop.orders, shop.lines
+    paid = (o.paid_at != NEVER) & (o.day >= shop.first)
+    qty = _sum_int(lines.item[paid[lines.order]], lines.qty[paid[lines.order]],
+                   len(shop.cat.titles))
+    return np.lexsort((-shop.cat.popularity, -qty)).tolist()
+
+
+def keywords(rng: np.random.Generator, shop: _Shop) -> list[_Keyword]:
+    """
+    Draw the 关键词推广 plans' keywords: 3 plans, 5 promoted items, 5-6 words per item.
+
+    Three words are built to trigger the daily review's rules (``LOW_CTR_WORD``,
+    ``NO_SALE_WORD``, ``LOSS_WORD``); the others convert at ROI 2.8-5.5.
+    """
+    top = ranked_items(shop)[:5]
+    while len(top) < 5:
+        top.append(top[len(top) % max(len(top), 1)] if top else 0)
+    plan_items = ((0, top[0]), (0, top[1]), (1, top[2]), (1, top[3]), (2, top[4]))
+    out: list[_Keyword] = []
+    for plan, item in plan_items:
+        c = _category(shop.cat, item)
+        season = next((w for w in _SEASON_WORDS[c.season] if w), "新款")
+        words = [f"{c.noun}女", f"{c.attrs[0]}{c.noun}", f"{c.noun}女{season}",
+                 f"{c.attrs[1]}{c.noun}女", f"{_FITS[item % len(_FITS)]}{c.noun}女"]
+        seen: set[str] = set()
+        for word in words:
+            if word in seen:
+                continue
+            seen.add(word)
+            out.append(_Keyword(plan, item, word, "关键词", float(rng.uniform(0.6, 1.4)),
+                                float(rng.uniform(0.75, 1.25)), float(rng.uniform(0.028, 0.048)),
+                                float(rng.uniform(2.8, 5.5)), float(rng.uniform(3, 16))))
+    first = plan_items[0][1]
+    noun = _category(shop.cat, first).noun
+    out.append(_Keyword(0, first, "流量智选词包", "词包", 1.2, 0.8, 0.031, 3.6, 9.5))
+    out.append(_Keyword(0, first, LOW_CTR_WORD.format(noun=noun), "关键词", 0.9, 0.9, 0.0055,
+                        3.0, 21.0))
+    third = plan_items[2][1]
+    out.append(_Keyword(1, third, NO_SALE_WORD.format(noun=_category(shop.cat, third).noun),
+                        "关键词", 0.7, 1.3, 0.033, 0.0, 6.5, min_clicks=6))
+    fifth = plan_items[4][1]
+    out.append(_Keyword(2, fifth, LOSS_WORD.format(noun=_category(shop.cat, fifth).noun),
+                        "关键词", 2.5, 1.7, 0.036, 1.5, 4.2))
+    return out
+
+
+def keyword_rows(rng: np.random.Generator, shop: _Shop, words: list[_Keyword],
+                 clicks_by_day: dict[int, int]) -> dict[int, list[list[str]]]:
+    """
+    Simulate every keyword on every review day; return the report rows by day index.
+
+    A day's spend is ≈10 % of its 支付金额 (less on the bad day: the plans were paused at
+    noon); its clicks are the 直通车 visitors of the 流量来源 file x 1.1. Orders follow each
+    word's target ROI with a running quota, so the ROI over a week is stable, and a word
+    that sells at all never goes 6 days without an order (only ``NO_SALE_WORD`` does).
+    """
+    plan_ids = [str(int(x)) for x in rng.integers(2_000_000_000, 4_000_000_000, len(_PLANS))]
+    unit_ids = {i: str(int(rng.integers(5_000_000_000, 9_000_000_000)))
+                for i in sorted({w.item for w in words})}
+    quota = rng.random(len(words))
+    dry = np.zeros(len(words), dtype=np.int64)  # days since the word's last order
+    weight = np.array([w.weight for w in words])
+    cpc = np.array([w.cpc for w in words])
+    out: dict[int, list[list[str]]] = {}
+    for d in sorted(clicks_by_day):
+        gmv = shop.daily[d].pay_fen
+        spend = max(int(gmv * 0.10 * rng.lognormal(0.0, 0.08)), 3_000)
+        if d == shop.bad:
+            spend = int(spend * _SOURCE_BAD[_PAID_SEARCH])
+        p = weight * rng.lognormal(0.0, 0.15, len(words))
+        clicks = rng.multinomial(max(clicks_by_day[d], len(words)), p / p.sum())
+        clicks = np.maximum(clicks, [w.min_clicks for w in words])
+        cost = np.floor(spend * clicks * cpc / max(float(clicks @ cpc), 1.0)).astype(np.int64)
+        rows = []
+        for k, w in enumerate(words):
+            price = int(shop.cat.price[w.item])
+            expected = w.roi * cost[k] / (price * 1.1)
+            before = int(quota[k])
+            quota[k] += expected
+            orders = int(quota[k]) - before
+            if orders == 0 and w.roi > 0 and dry[k] >= 5:
+                orders, quota[k] = 1, quota[k] - 1  # an order earlier, one fewer later
+            dry[k] = 0 if orders else dry[k] + 1
+            fen = int(sum(price * rng.uniform(0.95, 1.25) for _ in range(orders)))
+            direct = int(orders * 0.72 + 0.5)
+            direct_fen = fen * direct // orders if orders else 0
+            ctr = w.ctr * rng.lognormal(0.0, 0.08)
+            impressions = max(int(clicks[k] / ctr + 0.5), int(clicks[k]), 1)
+            carts = int(rng.binomial(clicks[k], 0.09))
+            favs = int(rng.binomial(clicks[k], 0.035))
+            c = int(cost[k])
+            rows.append([
+                shop.day(d).isoformat(), "380", "关键词推广", plan_ids[w.plan], _PLANS[w.plan],
+                unit_ids[w.item], f"{shop.cat.item_codes[w.item]}_主推单元",
+                shop.item_ids[w.item], shop.cat.titles[w.item], w.word_type, w.word,
+                str(impressions), str(int(clicks[k])), f"{c / 100:.2f}",
+                _pct(int(clicks[k]), impressions),
+                f"{c / clicks[k] / 100:.2f}" if clicks[k] else "0.00",
+                f"{c / impressions * 10:.2f}",
+                f"{w.rank * rng.lognormal(0.0, 0.1):.1f}",
+                f"{direct_fen / 100:.2f}", str(direct), f"{(fen - direct_fen) / 100:.2f}",
+                str(orders - direct), f"{fen / 100:.2f}", str(orders), str(carts), str(favs),
+                _pct(orders, int(clicks[k])), f"{fen / c:.2f}" if c else "0.00",
+            ])
+        out[d] = rows
+    return out
+
+
+# --- 客服绩效 -----------------------------------------------------------------------------
+
+# (子账号, 分组, share of paying inquirers, share of lost inquirers, first response s,
+#  average response s, 旺旺回复率, 客户满意率). 小陈 is new: slow, and converts far less.
+_AGENTS: tuple[tuple[str, str, float, float, float, float, float, float], ...] = (
+    ("小王", "售前组", 0.30, 0.21, 9.0, 24.0, 0.998, 0.986),
+    ("小李", "售前组", 0.27, 0.21, 11.5, 29.0, 0.996, 0.978),
+    ("小美", "售前组", 0.26, 0.21, 10.0, 26.0, 0.997, 0.981),
+    ("小陈", "售前组", 0.11, 0.31, 42.0, 81.0, 0.958, 0.905),
+    ("小张", "售后组", 0.06, 0.06, 15.0, 36.0, 0.993, 0.957),
+)
+_PEERS = {"同行同层优秀": (0.585, 6.5, 16.0, 1.0, 0.991),
+          "同行同层均值": (0.462, 13.8, 33.5, 0.992, 0.968)}
+"""Peer rows: (询单转化率, 首次响应, 平均响应, 回复率, 满意率); the file shows only rates."""
+
+
+def cs_grid(rng: np.random.Generator, shop: _Shop, d: int) -> list[list[Cell]]:
+    """
+    Return one day's 客服绩效 sheet: one row per agent, then the 6 summary rows.
+
+    About 42 % of the day's paying buyers asked an agent first (询单); as many inquirers
+    again did not pay. Amounts are their real payments of the day; 净销售额 subtracts the
+    refunds of those orders completed by the export.
+    """
+    o = shop.orders
+    paid = np.flatnonzero((o.paid_at != NEVER) & (o.paid_at // DAY == d))
+    buyers, first = np.unique(o.buyer[paid], return_inverse=True)
+    fen = _sum_int(first, (o.goods_due + o.postage)[paid], len(buyers))
+    refunded = np.where(o.refund_at[paid] <= shop.export_at, o.refund[paid], 0)
+    refund_fen = _sum_int(first, refunded, len(buyers))
+    asked = rng.random(len(buyers)) < 0.42
+    n_agents = len(_AGENTS)
+    who = rng.choice(n_agents, size=len(buyers), p=[a[2] for a in _AGENTS])
+    lost_total = int(asked.sum() * rng.uniform(0.95, 1.25) + 0.5)
+    lost = rng.multinomial(lost_total, [a[3] / sum(x[3] for x in _AGENTS) for a in _AGENTS])
+    rows: list[list[Cell]] = []
+    stats = []
+    for a, (name, group, _, _, first_s, avg_s, reply, happy) in enumerate(_AGENTS):
+        mine = asked & (who == a)
+        paid_users = int(mine.sum())
+        amount = int(fen[mine].sum())
+        refund = int(refund_fen[mine].sum())
+        inquiry = paid_users + int(lost[a])
+        after_sale = int(rng.integers(8, 25)) if group == "售后组" else int(
+            inquiry * rng.uniform(0.12, 0.3))
+        consult = inquiry + after_sale
+        served = int(consult * min(reply * rng.uniform(0.995, 1.003), 1.0) + 0.5)
+        valid = int(served * rng.uniform(0.88, 0.95) + 0.5)
+        first_t = round(first_s * float(rng.lognormal(0.0, 0.1)), 2)
+        avg_t = round(avg_s * float(rng.lognormal(0.0, 0.08)), 2)
+        stats.append((consult, served, valid, inquiry, paid_users, amount, refund, first_t,
+                      avg_t, served / consult if consult else 1.0,
+                      happy * float(rng.uniform(0.99, 1.005))))
+        rows.append([
+            f"{shop.shop_name}:{name}", group, consult, served, valid, inquiry,
+            int(inquiry * rng.uniform(0.86, 0.97)), paid_users, _pct(paid_users, inquiry),
+            _cells_money(amount), inquiry - paid_users, paid_users, _cells_money(amount),
+            _cells_money(amount - refund),
+            _cells_money((2 * amount + paid_users) // (2 * paid_users) if paid_users else 0),
+            first_t, avg_t, _pct(served, consult), f"{min(stats[-1][10], 1.0) * 100:.2f}%",
+            f"{rng.uniform(0.9, 1.4) * 100:.2f}%", _cells_money(refund),
+        ])
+    rows.extend(_cs_summaries(stats))
+    return [list(CS_COLUMNS), *rows]
+
+
+def _cs_summaries(stats: list[tuple]) -> list[list[Cell]]:
+    """Return the 汇总值 / 平均值 / 全店… / 同行同层… rows of a 客服绩效 file."""
+    cols = list(zip(*stats, strict=True))
+    consult, served, valid, inquiry, paid, amount, refund = (sum(c) for c in cols[:7])
+    weight = [s[1] for s in stats]
+    total_w = sum(weight) or 1
+
+    def weighted(k: int) -> float:
+        return sum(s[k] * w for s, w in zip(stats, weight, strict=True)) / total_w
+
+    first_t, avg_t, happy = round(weighted(7), 2), round(weighted(8), 2), weighted(10)
+    n = len(stats)
+
+    def row(label: str, div: float, overlap: float) -> list[Cell]:
+        # a buyer passed between agents counts once for the shop (咨询/接待 only)
+        def count(x: int, scale: float = 1.0) -> Cell:
+            value = x * scale / div
+            return int(value + 0.5) if div == 1 else round(value, 2)
+
+        return [label, None, count(consult, overlap), count(served, overlap),
+                count(valid, overlap), count(inquiry),
+                None, count(paid), _pct(paid, inquiry), round(amount / 100 / div, 2),
+                count(inquiry - paid), count(paid), round(amount / 100 / div, 2),
+                round((amount - refund) / 100 / div, 2),
+                round(amount / paid / 100, 2) if paid else 0.0, first_t, avg_t,
+                _pct(served, consult), f"{min(happy, 1.0) * 100:.2f}%", None,
+                round(refund / 100 / div, 2)]
+
+    out = [row("汇总值", 1, 1.0), row("平均值", n, 1.0), row("全店汇总值", 1, 0.97),
+           row("全店平均值", n, 0.97)]
+    for label, (cvr, first_p, avg_p, reply_p, happy_p) in _PEERS.items():
+        out.append([label, None, None, None, None, None, None, None, f"{cvr * 100:.2f}%",
+                    None, None, None, None, None, None, first_p, avg_p,
+                    f"{reply_p * 100:.2f}%", f"{happy_p * 100:.2f}%", None, None])
+    return out
+
+
+# --- 退款单 -------------------------------------------------------------------------------
+
+# (买家退款原因, 买家退款说明, weight) by refund case.
+_REFUND_REASONS: dict[str, tuple[tuple[str, str, float], ...]] = {
+    "before_ship": (("不想要了", "不想要了", 0.4), ("发货慢", "两天了还没发货", 0.3),
+                    ("拍错/多拍/不喜欢", "颜色拍错了，重新拍", 0.3)),
+    "return": (("尺码不合适", "偏小，穿不下", 0.45), ("质量问题", "有线头，腋下开线", 0.2),
+               ("与商品描述不符", "颜色和图片差别大", 0.15), ("七天无理由退换货", "不喜欢", 0.2)),
+    "price_diff": (("质量问题", "有小瑕疵，和客服协商部分退款", 1.0),),
+    "one_line": (("尺码不合适", "其中一件偏大，退一件", 0.6), ("质量问题", "其中一件有污渍", 0.4)),
+    "closed": (("尺码不合适", "想换小一码", 0.6), ("不想要了", "不想要了", 0.4)),
+}
+
+
+def _allocate(total: np.ndarray, weights: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """
+    Split each group's int64 ``total`` over its rows pro rata to ``weights``, exactly.
+
+    ``group`` numbers the rows' groups 0..len(total)-1, each group contiguous and present;
+    the rounding remainder goes to the group's last row.
+    """
+    n = len(total)
+    if not len(group):
+        return np.zeros(0, dtype=np.int64)
+    share = total[group] * weights // np.maximum(_sum_int(group, weights, n)[group], 1)
+    last = np.r_[group[1:] != group[:-1], True]
+    share[last] += (total - _sum_int(group, share, n))[group[last]]
+    return share
+
+
+def _reason(rng: np.random.Generator, case: str) -> tuple[str, str]:
+    options = _REFUND_REASONS[case]
+    w = np.array([x[2] for x in options])
+    pick = options[int(rng.choice(len(options), p=w / w.sum()))]
+    return pick[0], pick[1]
+
+
+def refund_rows(rng: np.random.Generator, shop: _Shop) -> list[list[Cell]]:
+    """
+    Return the 退款单 rows of every refund applied for in the review window.
+
+    One row per refunded sub-order: the simulation's refunds (before shipping: 仅退款;
+    returned: 退货退款; partial: one line returned, or a price difference for a flaw),
+    with their amounts split over the order's lines, plus a few requests the buyer
+    withdrew (退款关闭, nothing refunded). Refunds not finished at the export are shown in
+    progress, without 退款完结时间.
+    """
+    o, lines, t_export = shop.orders, shop.lines, shop.export_at
+    n = len(o.ids)
+    kind = o.refund_kind
+    amount = lines.price * lines.qty
+    line_paid = _allocate(o.goods_due + o.postage, amount, lines.order)
+    line_refund = _allocate(o.refund, amount, lines.order)
+
+    def uni(low: float, high: float) -> np.ndarray:
+        return rng.uniform(low, high, n).astype(np.int64)
+
+    applied = np.select(
+        [kind == 1, kind == 2, kind == 3],
+        [np.maximum(o.refund_at - uni(0.3 * HOUR, 6 * HOUR), o.paid_at + MINUTE),
+         np.maximum(o.refund_at - uni(2 * DAY, 5 * DAY), o.shipped_at + DAY),
+         np.maximum(o.refund_at - uni(3 * HOUR, 36 * HOUR), o.shipped_at + HOUR)],
+        NEVER)
+    window = shop.first * DAY
+    closed_pick = ((kind == 0) & (o.paid_at != NEVER) & (o.shipped_at <= t_export)
+                   & (rng.random(n) < 0.012))
+    closed_at = o.shipped_at + uni(1 * DAY, 4 * DAY)
+    closed_end = closed_at + uni(1 * DAY, 3 * DAY)
+    cases: list[tuple[int, int]] = []  # (applied, order)
+    cases += [(int(applied[i]), i) for i in np.flatnonzero(
+        (kind > 0) & (applied >= window) & (applied <= t_export)).tolist()]
+    cases += [(int(closed_at[i]), i) for i in np.flatnonzero(
+        closed_pick & (closed_at >= window) & (closed_end <= t_export)).tolist()]
+    cases.sort()
+    refund_ids = 180_000_000_000_000_000 + np.cumsum(
+        rng.integers(100_000, 90_000_000, len(cases)))
+    rows: list[list[Cell]] = []
+    for (when, i), rid in zip(cases, refund_ids.tolist(), strict=True):
+        first, k = int(o.first_line[i]), int(kind[i])
+        done = o.refund_at[i] <= t_export
+        if k == 0:
+            targets, case = [first], "closed"
+        elif k in (1, 2):
+            targets, case = list(range(first, first + int(o.n_lines[i]))), (
+                "before_ship" if k == 1 else "return")
+        elif o.refund_line[i] >= 0:
+            targets, case = [int(o.refund_line[i])], "one_line"
+        else:
+            targets, case = [first], "price_diff"
+        returned = case in ("return", "one_line", "closed")
+        if k == 0:
+            status, finished = "退款关闭", shop.text(closed_end[i])
+        elif done:
+            status, finished = "退款成功", shop.text(o.refund_at[i])
+        elif returned and when < t_export - 2 * DAY:
+            status, finished = "买家已经退货，等待卖家确认收货", ""
+        elif returned:
+            status, finished = "卖家已经同意退款，等待买家退货", ""
+        else:
+            status, finished = "买家已经申请退款，等待卖家同意", ""
+        goods = ("未发货" if case == "before_ship" else
+                 "买家已退货" if returned and status not in (
+                     "卖家已经同意退款，等待买家退货", "退款关闭") else "买家已收到货")
+        reason, text = _reason(rng, case)
+        for line in targets:
+            item = int(lines.item[line])
+            asked = (int(line_refund[line]) if k in (1, 2) else
+                     int(o.refund[i]) if k == 3 else int(line_paid[line]))
+            back = asked if status != "退款关闭" else 0
+            rows.append([
+                str(int(o.ids[i])), str(rid), shop.pay_no[i], shop.text(o.paid_at[i]),
+                shop.item_ids[item], shop.cat.sku_codes[int(lines.sku[line])],
+                shop.cat.titles[item], _cells_money(int(line_paid[line])), _cells_money(asked),
+                _cells_money(back), 0.0, "退货退款" if returned else "仅退款", status, goods,
+                "是" if returned else "否", shop.text(when), finished, reason, text,
+            ])
+            rid += 1
+    return rows[::-1]  # newest first, as exported
+
+
+# --- 评价 ---------------------------------------------------------------------------------
+
+_GOOD_TEXTS = (
+    "衣服收到了，质量很好，穿着很舒服，尺码标准", "面料软糯不起球，颜色和图片一样，好评",
+    "第二次回购了，版型好看，很显瘦", "物流很快，包装完好，客服态度也很好",
+    "上身效果很好，性价比高，推荐购买", "很百搭，厚薄合适，家人都说好看",
+    "做工精细，没有线头，很满意", "颜色很正，没有色差，尺码合适", "穿上很有气质，会回购的",
+    "价格实惠，质量对得起这个价", "宝贝和描述一致，小个子穿也好看", "发货快，第二天就到了",
+)
+_APPEND_GOOD = ("穿了一段时间了，洗了两次没有变形，还是很喜欢", "又买了一件送妈妈，她很喜欢")
+_BAD_TEXTS = {  # case -> (评价结果, texts)
+    "quality": ("差评", ("质量太差了，洗一次就起球", "有线头还有污渍，和描述不符",
+                         "面料很薄，透，对不起这个价格")),
+    "slow": ("中评", ("东西还行，就是发货太慢了，等了好几天", "衣服可以，发货慢，催了客服才发")),
+    "size": ("中评", ("尺码偏小一码，建议大家拍大一号", "版型一般，和模特图差别有点大")),
+    "color": ("差评", ("色差严重，实物颜色发暗", "和图片完全不是一个颜色，失望")),
+}
+_REPLY_BAD = "亲，非常抱歉给您带来不好的体验，已安排售后客服联系您处理，支持退换，运费我们承担。"
+_REPLY_GOOD = "感谢亲的支持与喜爱，期待您再次光临。"
+BAD_REVIEWS_PER_WEEK = 3
+"""中评/差评 in the 评价 export per week of the review window."""
+
+
+def sub_order_ids(o: _Orders, lines: _Lines) -> np.ndarray:
+    """
+    Return a 子订单编号 for every line.
+
+    A one-line order's sub-order is the order number itself; the lines of a longer order get
+    numbers just above it ending in the same 4 buyer digits (as Taobao numbers do).
+    """
+    order = lines.order
+    pos = np.arange(len(order)) - o.first_line[order]
+    ids = o.ids[order]
+    multi = o.n_lines[order] > 1
+    return np.where(multi, (ids // 10_000 + pos + 1) * 10_000 + ids % 10_000, ids)
+
+
+def review_rows(rng: np.random.Generator, shop: _Shop) -> list[list[Cell]]:
+    """
+    Return the 评价 rows written in the review window, newest first.
+
+    About 10 % of the received lines leave a 好评; ``BAD_REVIEWS_PER_WEEK`` 中评/差评 a week
+    fall mostly on orders with a quality refund or a slow shipment.
+    """
+    o, lines = shop.orders, shop.lines
+    order = lines.order
+    n = len(o.ids)
+    when = o.done_at + rng.uniform(10 * MINUTE, 3 * DAY, n).astype(np.int64)
+    refunded_line = (o.refund_line[order] == np.arange(len(order)))
+    ok = ((o.done_at[order] != NEVER) & (when[order] >= shop.first * DAY)
+          & (when[order] <= shop.export_at) & ~refunded_line)
+    partial_flaw = (o.refund_kind == 3) & (o.refund_line < 0)
+    slow = (o.shipped_at != NEVER) & (o.shipped_at - o.paid_at > 40 * HOUR)
+    weight = np.where(partial_flaw[order], 12.0, np.where(slow[order], 6.0, 1.0))
+    bad: dict[int, str] = {}
+    week = (when[order] // DAY - shop.first) // 7
+    for w in np.unique(week[ok]).tolist():
+        cands = np.flatnonzero(ok & (week == w))
+        k = min(BAD_REVIEWS_PER_WEEK, len(cands))
+        picked = rng.choice(cands, size=k, replace=False, p=weight[cands] / weight[cands].sum())
+        for line in picked.tolist():
+            oi = int(order[line])
+            bad[line] = ("quality" if partial_flaw[oi] else "slow" if slow[oi] else
+                         ("size", "color")[int(rng.integers(2))])
+    good = ok & (rng.random(len(order)) < 0.10)
+    subs = sub_order_ids(o, lines)
+    rows: list[tuple[int, list[Cell]]] = []
+    for line in np.flatnonzero(good | np.isin(np.arange(len(order)), list(bad))).tolist():
+        oi, item = int(order[line]), int(lines.item[line])
+        at = int(when[oi])
+        if line in bad:
+            rating, texts = _BAD_TEXTS[bad[line]]
+            content, image, reply = texts[int(rng.integers(len(texts)))], rng.random() < 0.6, \
+                _REPLY_BAD
+        else:
+            rating, content = "好评", _GOOD_TEXTS[int(rng.integers(len(_GOOD_TEXTS)))]
+            image, reply = rng.random() < 0.25, _REPLY_GOOD if rng.random() < 0.05 else ""
+        append_at = at + int(rng.uniform(5 * DAY, 20 * DAY))
+        has_append = rating == "好评" and rng.random() < 0.12 and append_at <= shop.export_at
+        nick = shop.buyers.nick[int(o.buyer[oi])]
+        rows.append((at, [
+            shop.text(at), str(int(o.ids[oi])), str(int(subs[line])), shop.item_ids[item],
+            shop.cat.titles[item], shop.cat.sku_props[int(lines.sku[line])],
+            nick[0] + "**" + (nick[-1] if len(nick) > 2 else ""), content, rating,
+            "是" if image else "否",
+            _APPEND_GOOD[int(rng.integers(len(_APPEND_GOOD)))] if has_append else "",
+            shop.text(append_at) if has_append else "", reply,
+        ]))
+    rows.sort(key=lambda r: -r[0])
+    return [r for _, r in rows]
+
+
+# --- 店铺DSR ------------------------------------------------------------------------------
+
+DSR_DAYS = 30
+_DSR_INDUSTRY = {"描述相符": 4.79215, "服务态度": 4.80876, "物流质量": 4.80233}
+DSR_TARGET = 4.8
+
+
+def dsr_grid(rng: np.random.Generator, shop: _Shop) -> list[list[Cell]]:
+    """
+    Return the 店铺DSR数据 sheet: a 180-day block and a daily block.
+
+    The 180-day block has its header on row 2; below a blank row and a title comes the daily
+    block (header on row 8) of the last ``DSR_DAYS`` days.
+
+    描述相符 and 服务态度 hover around 4.82-4.84; 物流 slips from 4.816 to below 4.80 in the
+    last days (slow shipments), the score the daily review should flag.
+    """
+    n = min(DSR_DAYS, shop.days)
+    x = np.linspace(0.0, 1.0, n)
+    desc = 4.8225 + np.cumsum(rng.normal(0, 0.0004, n))
+    service = 4.8360 + np.cumsum(rng.normal(0, 0.0003, n))
+    logistics = 4.8160 - 0.0235 * x ** 1.6 + rng.normal(0, 0.0002, n)
+    series = {"描述相符": np.round(desc, 5), "服务态度": np.round(service, 5),
+              "物流质量": np.round(logistics, 5)}
+    rated = 4_000 + int(rng.integers(0, 800))  # 5-star-weighted rated orders in 180 days
+    grid: list[list[Cell]] = [["店铺DSR评分（近180天）"], list(DSR_COLUMNS)]
+    for label, values in series.items():
+        score, week_ago = float(values[-1]), float(values[max(0, n - 8)])
+        industry = _DSR_INDUSTRY[label]
+        trend = "下降" if score < week_ago - 0.0005 else "上升" if score > week_ago + 0.0005 \
+            else "持平"
+        vs = f"{'高于' if score >= industry else '低于'}行业{abs(score - industry) / industry:.2%}"
+        need = int(np.ceil((DSR_TARGET - score) * rated / (5 - DSR_TARGET)))
+        gap = "已达标" if score >= DSR_TARGET else f"还差{need}笔5分评价订单"
+        grid.append([label, f"{score:.5f}", trend, f"{industry:.5f}", vs, f"{DSR_TARGET:.5f}",
+                     gap])
+    grid += [[], [f"每日评分（近{n}天）"], list(DSR_DAILY_COLUMNS)]
+    for i in range(n):
+        day = shop.end - timedelta(days=n - 1 - i)
+        cells: list[Cell] = [day.isoformat()]
+        for label in ("描述相符", "物流质量", "服务态度"):
+            v = float(series[label][i])
+            delta = v - float(series[label][i - 1]) if i else 0.0
+            cells.append(f"{v:.5f}({delta:+.5f})")
+        grid.append(cells)
+    return grid
+
+
+# --- 聚水潭 商品库存 ------------------------------------------------------------------------
+
+BEST_SELLERS_SHORT = 8
+"""Best-selling SKUs whose stock is below 安全库存 in the snapshot."""
+SLOW_ITEMS = 6
+"""Items with stock on every SKU and no sale in the last 60 days."""
+
+
+def inventory_rows(rng: np.random.Generator, shop: _Shop) -> list[list[Cell]]:
+    """
+    Return the 聚水潭 stock snapshot at the end of ``end``, one row per catalog SKU.
+
+    订单占有数 / 仓库待发数 are the paid, not yet shipped lines of the simulation; 安全库存 is
+    ten days of the last 30 days' sales; the ``BEST_SELLERS_SHORT`` best sellers are below
+    it (half with a purchase in transit); ``SLOW_ITEMS`` unsold items carry a lot of stock.
+    """
+    o, lines, cat = shop.orders, shop.lines, shop.cat
+    n_sku = len(cat.sku_codes)
+    cut = shop.days * DAY
+    order = lines.order
+    waiting = ((o.paid_at < cut) & (o.shipped_at >= cut) & (o.refund_at >= cut))[order]
+    locked_order = _sum_int(lines.sku[waiting], lines.qty[waiting], n_sku)
+    early = waiting & (o.paid_at[order] < cut - 2 * HOUR)
+    pick = _sum_int(lines.sku[early], lines.qty[early], n_sku)
+    pay_day = np.where(o.paid_at != NEVER, o.paid_at // DAY, -1)[order]
+    recent = (pay_day >= shop.days - 30) & (pay_day >= 0)
+    qty30 = _sum_int(lines.sku[recent], lines.qty[recent], n_sku)
+    sold60 = _sum_int(lines.sku[pay_day >= shop.days - 60], lines.qty[pay_day >= shop.days - 60],
+                      n_sku)
+    back = ((o.refund_kind == 2) & (o.refund_at < cut) & (o.refund_at >= cut - 3 * DAY))[order]
+    returns = _sum_int(lines.sku[back], lines.qty[back], n_sku)
+    rate = qty30 / 30
+    safety = np.where(qty30 > 0, np.maximum(3, np.ceil(rate * 10)), 0).astype(np.int64)
+    free = np.where(qty30 > 0, np.floor(rate * rng.uniform(18, 45, n_sku) + 0.5)
+                    + rng.integers(2, 11, n_sku), rng.integers(0, 13, n_sku)).astype(np.int64)
+    po = np.zeros(n_sku, dtype=np.int64)
+    best = [s for s in np.argsort(-qty30, kind="stable")[:BEST_SELLERS_SHORT].tolist()
+            if qty30[s] > 0]
+    for k, s in enumerate(best):
+        free[s] = int(safety[s] * rng.uniform(0.15, 0.6))
+        if k % 2 == 0:
+            po[s] = int(safety[s] * 3)
+    item_sold = _sum_int(cat.sku_item, sold60, len(cat.titles))
+    unsold = np.flatnonzero(item_sold == 0)
+    slow = rng.choice(unsold, size=min(SLOW_ITEMS, len(unsold)), replace=False) if len(
+        unsold) else np.zeros(0, dtype=np.int64)
+    for s in np.flatnonzero(np.isin(cat.sku_item, slow)).tolist():
+        free[s] = int(rng.integers(40, 161))
+    lock = np.zeros(n_sku, dtype=np.int64)
+    normal = np.flatnonzero((qty30 > 0) & ~np.isin(np.arange(n_sku), best))
+    if len(normal):
+        lock[rng.choice(normal, size=min(2, len(normal)), replace=False)] = 10
+    on_hand = free + locked_order + lock
+    rows: list[list[Cell]] = []
+    for s in sorted(range(n_sku), key=lambda k: cat.sku_codes[k]):
+        item = int(cat.sku_item[s])
+        spec = ";".join(p.split(":", 1)[1] for p in cat.sku_props[s].split(";"))
+        rows.append([
+            cat.sku_codes[s], cat.item_codes[item], cat.titles[item], spec, int(on_hand[s]),
+            int(lock[s]), int(locked_order[s]), int(pick[s]), 0, int(po[s]), 0,
+            int(returns[s]), 0, int(on_hand[s] - locked_order[s] - lock[s]), int(safety[s]),
+        ])
+    return rows
+
+
+# --- 大促日历 -----------------------------------------------------------------------------
+
+def promotion_rows(first_year: int, last_year: int) -> list[list[Cell]]:
+    """
+    Return the hand-kept 大促日历 rows of each year, as ``_EVENTS`` simulates the festivals.
+
+    预热 is the pre-heat demand; 正式 the days with festival 满减 and the peaks.
+    """
+    rows: list[list[Cell]] = []
+    for y in range(first_year, last_year + 1):
+        rows += [
+            [f"{y}年38女王节", "节日大促", None, date(y, 3, 6), date(y, 3, 8), "满300减50"],
+            [f"{y}年618", "平台大促", date(y, 5, 20), date(y, 5, 31), date(y, 6, 18),
+             "5/31 20:00 开门红；6/18 0点巅峰；满300减50"],
+            [f"{y}年双11", "平台大促", date(y, 10, 15), date(y, 10, 24), date(y, 11, 11),
+             "10/24 预售；10/31 20:00 第一波；11/11 0点巅峰；满300减50"],
+            [f"{y}年双12", "平台大促", date(y, 12, 8), date(y, 12, 12), date(y, 12, 12),
+             "店铺券为主，不叠加满减"],
+        ]
+    return rows
+
+
+# --- all of them --------------------------------------------------------------------------
+
+def write_review_exports(raw: Path, shop: _Shop, rng: np.random.Generator) -> list[Path]:
+    """
+    Write the daily-review exports of the last ``REVIEW_DAYS`` days into ``raw``.
+
+    Returns
+    -------
+    list of Path
+        流量来源 (per day), 推广关键词报表 (per week), 客服绩效 (per day), 退款单, 评价,
+        店铺DSR数据, 商品库存 and 大促日历, in that order.
+    """
+    for sub in (TRAFFIC_DIR, ADS_DIR, CS_DIR, AFTER_SALE_DIR, REVIEW_DIR, ERP_DIR, MANUAL_DIR):
+        (raw / sub).mkdir(parents=True, exist_ok=True)
+    out: list[Path] = []
+    morning = datetime.combine(shop.end + timedelta(days=1), time(9, 30))
+    window = range(shop.first, shop.days)
+    source = order_sources(rng, shop.orders, shop.days, shop.bad)
+    clicks: dict[int, int] = {}
+    for d in window:
+        day = shop.day(d)
+        sd = source_day(rng, shop, source, d)
+        clicks[d] = int(sd.visitors[_PAID_SEARCH] * 1.1 + 0.5)
+        path = raw / TRAFFIC_DIR / (f"【生意参谋平台】无线店铺流量来源-{day.isoformat()}_"
+                                    f"{day.isoformat()}.xlsx")
+        write_grid(path, "无线流量来源", traffic_grid(day, traffic_rows(sd), shop.shop_name),
+                   created=datetime.combine(day + timedelta(days=1), time(9, 30)),
+                   title="无线店铺流量来源", author="生意参谋")
+        out.append(path)
+    by_day = keyword_rows(rng, shop, keywords(rng, shop), clicks)
+    last = shop.days - 1
+    while last >= shop.first:
+        week = [d for d in range(max(shop.first, last - 6), last + 1)]
+        stamp = shop.day(last + 1).strftime("%Y%m%d")
+        path = raw / ADS_DIR / f"推广关键词报表_{stamp}_093000_15天.csv"
+        path.write_bytes(csv_bytes(KEYWORD_COLUMNS, [r for d in week for r in by_day[d]]))
+        out.append(path)
+        last -= 7
+    for d in window:
+        compact = shop.day(d).strftime("%Y%m%d")
+        path = raw / CS_DIR / f"自制报表-报表查看-客服绩效_{compact}_{compact}_全部.xlsx"
+        write_grid(path, "客服绩效", cs_grid(rng, shop, d),
+                   created=datetime.combine(shop.day(d) + timedelta(days=1), time(9, 30)),
+                   title="客服绩效", author="千牛")
+        out.append(path)
+    stamp = morning.strftime("%Y%m%d%H%M")
+    singles = (
+        (raw / AFTER_SALE_DIR / f"退款单_{stamp}.xlsx", "退款单",
+         [list(REFUND_COLUMNS), *refund_rows(rng, shop)], "千牛"),
+        (raw / REVIEW_DIR / f"评价导出_{stamp}.xlsx", "评价",
+         [list(REVIEW_COLUMNS), *review_rows(rng, shop)], "千牛"),
+        (raw / REVIEW_DIR / f"店铺DSR数据_{shop.end.isoformat()}.xlsx", "店铺DSR",
+         dsr_grid(rng, shop), "千牛"),
+        (raw / ERP_DIR / f"聚水潭_商品库存_{shop.end.isoformat()}.xlsx", "商品库存",
+         [list(INVENTORY_COLUMNS), *inventory_rows(rng, shop)], "聚水潭"),
+        (raw / MANUAL_DIR / "大促日历.xlsx", "大促日历",
+         [list(PROMOTION_COLUMNS), *promotion_rows(shop.start.year, shop.end.year)], "运营"),
+    )
+    for path, sheet, grid, author in singles:
+        write_grid(path, sheet, grid, created=morning, title=path.stem, author=author)
+        out.append(path)
+    return out
+
+
 def generate(store: str = "demo", *, end: date, days: int = 400, seed: int = 7,
              daily_orders: float = 120.0, shop_name: str = "演示旗舰店") -> list[Path]:
     """
@@ -1221,7 +2213,8 @@ def generate(store: str = "demo", *, end: date, days: int = 400, seed: int = 7,
     Returns
     -------
     list of Path
-        Order files, then detail files, then 生意参谋 workbooks, each by month.
+        Order files, then detail files, then 生意参谋 workbooks, each by month; then the
+        daily-review exports of the last ``REVIEW_DAYS`` days (``write_review_exports``).
 
     Raises
     ------
@@ -1236,8 +2229,9 @@ def generate(store: str = "demo", *, end: date, days: int = 400, seed: int = 7,
     rng = np.random.default_rng(seed)
     shop_id = str(int(rng.integers(60_000_000, 600_000_000)))
     cat = make_catalog(rng, year=end.year)
+    bad = bad_day(start, end)
     orders, lines, buyers, cr = simulate(rng, start=start, end=end, daily_orders=daily_orders,
-                                         cat=cat)
+                                         cat=cat, bad=None if bad is None else (bad - start).days)
     rows = order_rows(rng, orders, lines, buyers, cat, start=start, shop_id=shop_id,
                       shop_name=shop_name)
     details = detail_rows(orders, lines, cat)
@@ -1270,6 +2264,17 @@ def generate(store: str = "demo", *, end: date, days: int = 400, seed: int = 7,
         written[ORDER_DIR].append(order_path)
         written[DETAIL_DIR].append(detail_path)
         written[SYCM_DIR].append(sycm_path)
-    logger.info("demo store %s: %d orders, %d lines, %d buyers, %s..%s -> %s",
-                store, len(orders.ids), len(lines.order), len(buyers.nick), start, end, raw)
-    return [*written[ORDER_DIR], *written[DETAIL_DIR], *written[SYCM_DIR]]
+    # A stream of its own: the daily-review exports never shift the orders' random draws.
+    extra = np.random.default_rng([seed, 1])
+    item_ids = 600_000_000_000 + np.cumsum(extra.integers(1_000_000, 300_000_000, len(cat.titles)))
+    shop = _Shop(
+        start=start, end=end, first=max(0, days - REVIEW_DAYS), orders=orders, lines=lines,
+        buyers=buyers, cat=cat, daily=daily, pay_no=[r[3] for r in rows],
+        item_ids=[str(i) for i in extra.permutation(item_ids).tolist()],
+        export_at=days * DAY + 9 * HOUR + 30 * MINUTE,
+        bad=None if bad is None else (bad - start).days, shop_name=shop_name,
+    )
+    review = write_review_exports(raw, shop, extra)
+    logger.info("demo store %s: %d orders, %d lines, %d buyers, %s..%s (bad day %s) -> %s",
+                store, len(orders.ids), len(lines.order), len(buyers.nick), start, end, bad, raw)
+    return [*written[ORDER_DIR], *written[DETAIL_DIR], *written[SYCM_DIR], *review]
