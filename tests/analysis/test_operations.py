@@ -324,6 +324,7 @@ SHIP = pd.DataFrame({
                      "NaT", "NaT"),
     "status": ["paid", "paid", "paid", "paid", "shipped", "shipped", "closed", "paid"],
     "paid_amount": ["10.00", "20.00", "30.00", "40.00", "50.00", "60.00", "70.00", "80.00"],
+    "_export_key": "20261127093000",  # exported the morning after the report day
 })
 
 
@@ -391,3 +392,11 @@ def test_actions_name_the_figures_most_urgent_first(home):
     assert fig["refund_amount_completed"] == 120.0 and fig["dsr_below_line"] == ["服务态度"]
     for c in (svc, ref, dsr, stk, shp, rev):
         c.close()
+
+
+def test_an_order_last_seen_in_an_old_export_is_not_called_unshipped(home):
+    # the same 'late' order, but known only from an export taken before the report day
+    stale = SHIP[SHIP["order_id"] == "late"].assign(_export_key="20261124093000")
+    con = store("stale", orders=stale)
+    got = ops.shipping_day(con, date(2026, 11, 26))
+    assert got is None or got.late.empty
