@@ -380,7 +380,7 @@ def test_actions_name_the_figures_most_urgent_first(home):
     lines = show.operations_actions(day)
     assert lines[0].startswith("2 单付款超过72小时仍未发货（实付 ¥100")   # 60 + 40
     assert lines[1].startswith("补货：S4 可用库存 0，可售 0.0 天")
-    assert any(line.startswith("DSR 服务态度 4.78，低于 4.8") for line in lines)
+    assert any(line.startswith("DSR 服务态度 4.780，低于 4.8") for line in lines)
     assert any("差评 1 条、中评 1 条" in line for line in lines)
     # 0.12 − 0.04 ≥ 1 pp; the top reason by money is 质量问题 ¥70
     assert any(line.startswith("退款率 12.0 %，高于前30天 4.0 %") and "质量问题" in line

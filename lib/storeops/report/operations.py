@@ -8,7 +8,7 @@ Every figure goes through :mod:`storeops.report.tables`; every cell is escaped b
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pandas as pd
@@ -46,18 +46,19 @@ def fmt_seconds(sec: Any) -> str:
 def _fmt_score(x: Any) -> str:
     if tables.is_missing(x):
         return tables.MISSING
-    return f"{Decimal(str(x)):.2f}"
+    # 3 decimals, cut not rounded: a 4.7995 must never read as 4.800 next to "below 4.8"
+    return str(Decimal(str(x)).quantize(Decimal("0.001"), rounding=ROUND_DOWN))
 
 
 def _fmt_score_change(x: Any) -> str:
     if tables.is_missing(x):
         return tables.MISSING
-    value = Decimal(str(x)).quantize(Decimal("0.01"))
+    value = Decimal(str(x)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
     if value > 0:
         return f"▲ +{value}"
     if value < 0:
         return f"▼ {tables.MINUS}{abs(value)}"
-    return "0.00"
+    return "0.000"
 
 
 def _fmt_days(x: Any) -> str:
