@@ -45,3 +45,21 @@ def test_add_store_appends_once(home):
     config.add_store("demo", "other")
     assert config.get_store("demo").name == '演示"店'
     assert (home / "stores.toml").read_text("utf-8").count("[stores.demo]") == 1
+
+
+def test_thresholds_default_from_the_seeds_and_override_per_store(home):
+    (home / "stores.toml").write_text(
+        '[stores.a]\nname = "A"\n[stores.a.thresholds]\ndsr_line = 4.7\n'
+        'ship_late_hours = 48\nanomaly = { gmv = [0.4, 1000] }\n', "utf-8")
+    t = config.get_store("a").thresholds
+    assert (t.dsr_line, t.ship_late_hours, t.ad_cost_ratio_max) == (4.7, 48, 0.20)
+    assert t.anomaly["gmv"] == (0.4, 1000.0)
+    assert t.anomaly["uv"] == (0.30, 200)  # untouched metrics keep their defaults
+    assert t.operations()["late_hours"] == 48
+
+
+@pytest.mark.parametrize("bad", ['typo = 1', 'anomaly = { sales = [0.1, 1] }'])
+def test_unknown_thresholds_are_refused_with_the_known_names(home, bad):
+    (home / "stores.toml").write_text(f'[stores.a]\n[stores.a.thresholds]\n{bad}\n', "utf-8")
+    with pytest.raises(ConfigError):
+        config.get_store("a")

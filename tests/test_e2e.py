@@ -142,3 +142,26 @@ def test_gmv_bridge_matches_last_week_and_adds_up(store):
     assert total == today["gmv"] - week["gmv"]
     assert isinstance(got["anomalies"], list) and isinstance(got["actions"], list)
     assert got["report_date"] == DAY.isoformat()
+
+
+def test_a_store_with_only_an_order_export_renders_every_section(tmp_path, monkeypatch):
+    from storeops import demo, runner
+    from storeops.ingest.load import ingest
+
+    monkeypatch.setenv("STOREOPS_HOME", str(tmp_path))
+    demo.generate("solo", end=DAY, days=40, daily_orders=20)
+    raw = tmp_path / "data/raw/solo"
+    for f in raw.rglob("*"):
+        if f.is_file() and not f.name.startswith("ExportOrderList"):
+            f.unlink()
+    assert all(r.status == "loaded" for r in ingest("solo"))
+    result = runner.run_notebook("solo", "daily", DAY)
+    assert result.ok, result.error
+    html = result.html.read_text("utf-8")
+    for heading in ("今日结论", "核心指标", "目标与进度", "GMV 变化拆解", "异常提醒", "推广", "客服",
+                    "售后与评价", "库存与发货", "客户", "今日行动清单"):
+        assert heading in html, heading
+    assert "无流量数据" in html  # UV-based metrics are absent, not zero
+    assert "上传 生意参谋 流量来源" in html and "宝贝报表" in html
+    got = json.loads(paths.metrics_file("solo", DAY, "daily_review").read_text("utf-8"))
+    assert got["metrics"]["uv"] is None and got["metrics"]["decomposition"]["uv"] is None

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from storeops import metrics
+from storeops.config import DEFAULT_ANOMALY
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,14 +27,16 @@ class Rule:
     direction: str = "both"  # both | up | down (the bad direction for one-sided rules)
 
 
-DEFAULT_RULES: tuple[Rule, ...] = (
-    Rule("gmv", 0.30, 500),
-    Rule("uv", 0.30, 200),
-    Rule("paid_buyers", 0.30, 10),
-    Rule("conversion_rate", 0.25, 0.005),
-    Rule("aov", 0.25, 20),
-    Rule("refund_rate", 0.50, 0.03, "up"),
-)
+ONE_SIDED = {"refund_rate": "up"}  # only a rise of the refund rate is bad news
+
+
+def rules_from(thresholds: dict[str, tuple[float, float]]) -> tuple[Rule, ...]:
+    """Build the rules from ``{metric: (relative, floor)}`` (``config.Thresholds.anomaly``)."""
+    return tuple(Rule(metric, rel, floor, ONE_SIDED.get(metric, "both"))
+                 for metric, (rel, floor) in thresholds.items())
+
+
+DEFAULT_RULES: tuple[Rule, ...] = rules_from(DEFAULT_ANOMALY)
 
 
 @dataclass(frozen=True, slots=True)
