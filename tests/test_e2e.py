@@ -158,8 +158,8 @@ def test_a_store_with_only_an_order_export_renders_every_section(tmp_path, monke
     result = runner.run_notebook("solo", "daily", DAY)
     assert result.ok, result.error
     html = result.html.read_text("utf-8")
-    for heading in ("今日结论", "核心指标", "目标与进度", "GMV 变化拆解", "异常提醒", "推广", "客服",
-                    "售后与评价", "库存与发货", "客户", "今日行动清单"):
+    for heading in ("今日结论", "核心指标", "目标与进度", "GMV 变化拆解", "异常提醒", "推广",
+                    "客服", "售后与评价", "库存与发货", "客户", "今日行动清单"):
         assert heading in html, heading
     assert "无流量数据" in html  # UV-based metrics are absent, not zero
     assert "上传 生意参谋 流量来源" in html and "宝贝报表" in html
