@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -165,3 +165,23 @@ def test_a_store_with_only_an_order_export_renders_every_section(tmp_path, monke
     assert "上传 生意参谋 流量来源" in html and "宝贝报表" in html
     got = json.loads(paths.metrics_file("solo", DAY, "daily_review").read_text("utf-8"))
     assert got["metrics"]["uv"] is None and got["metrics"]["decomposition"]["uv"] is None
+
+
+def test_the_planted_bad_day_is_caught(store):
+    from storeops import runner
+
+    home, _ = store
+    bad = date(2026, 11, 20)  # the demo's planted search-traffic drop (6 days before the end)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("STOREOPS_HOME", str(home))
+        result = runner.run_notebook("demo", "daily", bad)
+    assert result.ok, result.error
+    got = json.loads(paths.metrics_file("demo", bad, "daily_review").read_text("utf-8"))
+    flagged = {a["metric"] for a in got["metrics"]["anomalies"] if not a["muted_reason"]}
+    assert {"uv", "gmv"} <= flagged
+    # the same figures by hand: that day's GMV against the median of the 4 same weekdays
+    today = _expected(home, bad)["gmv"]
+    history = sorted(_expected(home, bad - timedelta(days=7 * k))["gmv"] for k in range(1, 5))
+    median = (history[1] + history[2]) / 2
+    gmv = next(a for a in got["metrics"]["anomalies"] if a["metric"] == "gmv")
+    assert gmv["change_pct"] == pytest.approx(float((today - median) / median))
