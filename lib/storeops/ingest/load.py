@@ -15,7 +15,7 @@ import re
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -28,7 +28,7 @@ from storeops.errors import ConfigError, IngestError, WarehouseBusyError
 from storeops.ingest.aliases import KindSpec, kinds, with_mapping
 from storeops.ingest.build import Built, to_canonical
 from storeops.ingest.detect import Detected, detect_all
-from storeops.ingest.readers import read_bytes
+from storeops.ingest.readers import Sheet, read_bytes
 from storeops.ingest.schemas import validate
 from storeops.timeutil import SHANGHAI
 
@@ -226,6 +226,7 @@ class _Block:
     built: Built
     frame: pd.DataFrame
     rejects: pd.DataFrame
+    rows_read: int
 
 
 def _prepare(data: bytes, path: Path, salt: bytes, forced: KindSpec | None,
@@ -235,7 +236,10 @@ def _prepare(data: bytes, path: Path, salt: bytes, forced: KindSpec | None,
         built = to_canonical(found, salt=salt, options=options)
         frame, refused = validate(found.kind.name, built.frame)
         rejects = pd.concat([built.rejects, refused], ignore_index=True)
-        blocks.append(_Block(found, built, frame, rejects))
+        # keep the block's facts, not its raw cells: they are not needed to write it
+        light = replace(found, sheet=Sheet(found.sheet.name, pd.DataFrame()))
+        blocks.append(_Block(light, replace(built, frame=pd.DataFrame()), frame, rejects,
+                             len(built.frame) + len(built.rejects)))
     return blocks
 
 
@@ -243,7 +247,7 @@ def _warnings(blocks: list[_Block]) -> tuple[str, ...]:
     out: list[str] = []
     for b in blocks:
         out.extend(b.built.notes)
-        read = len(b.built.frame) + len(b.built.rejects)
+        read = b.rows_read
         if read in ROUND_COUNTS:
             out.append(f"{b.found.kind.label} 正好 {read:,} 行：导出可能被后台截断，"
                        "请按更短的日期范围分批导出")
@@ -271,6 +275,7 @@ def _ingest_file(
     source = source_name(path)
     try:
         blocks = _prepare(data, path, salt, forced, options or {})
+        del data  # the parsed rows are all that is needed from here on
         warnings = _warnings(blocks)
         loaded_at = datetime.now(SHANGHAI).replace(tzinfo=None)
         export_key = export_sort_key(path)[0]
@@ -292,7 +297,7 @@ def _ingest_file(
                 "$read, $kept, $refused, $unknown, $notes, $export_key, $size, $mtime, $at)",
                 {"shop": store, "sha": sha, "path": source, "kind": "+".join(names),
                  "table": "+".join(tables),
-                 "read": sum(len(b.built.frame) + len(b.built.rejects) for b in blocks),
+                 "read": sum(b.rows_read for b in blocks),
                  "kept": sum(len(b.frame) for b in blocks),
                  "refused": sum(len(b.rejects) for b in blocks),
                  "unknown": ",".join(unknown) or None,

@@ -17,6 +17,7 @@ a header and no data rows is *not* malformed: it reads as a header alone and loa
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import logging
@@ -142,6 +143,55 @@ def decode(data: bytes, name: str) -> str:
             f"{name}：既不是 UTF-8 也不是 GBK/GB18030 编码的文本，无法读取；"
             "请从后台重新下载原始文件（不要用其他软件另存）"
         ) from exc
+
+
+TRANSCODE_CHUNK = 8 << 20
+"""Bytes decoded at a time when turning a big GB18030 export into UTF-8."""
+
+
+def _transcode(data: bytes | memoryview, encoding: str) -> bytearray:
+    """Decode ``data`` and re-encode it as UTF-8 slice by slice (never one huge str)."""
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    out = bytearray()
+    for start in range(0, len(data), TRANSCODE_CHUNK):
+        piece = data[start:start + TRANSCODE_CHUNK]
+        out += decoder.decode(piece, final=start + TRANSCODE_CHUNK >= len(data)).encode()
+    out += decoder.decode(b"", final=True).encode()
+    return out
+
+
+def to_utf8(data: bytes, name: str) -> bytes | bytearray:
+    """
+    Return export text as UTF-8 bytes, with the same encoding rules as :func:`decode`.
+
+    Big files are transcoded in slices: a million-row GB18030 export never exists as one
+    Python string (which would take as much memory again as the file).
+    """
+    if any(data.startswith(bom) for bom, _ in _BOMS) or _utf16_without_bom(data):
+        return decode(data, name).encode()
+    bom = data.startswith(codecs.BOM_UTF8)
+    try:
+        _transcode_check(memoryview(data)[3 if bom else 0:])
+        return data[3:] if bom else data
+    except UnicodeDecodeError as exc:
+        if _mostly_utf8(data, exc):
+            decode(data, name)  # raises the sentence about pasted foreign bytes
+    try:
+        return _transcode(data, "gb18030")
+    except UnicodeDecodeError as exc:
+        raise FileFormatError(
+            f"{name}：既不是 UTF-8 也不是 GBK/GB18030 编码的文本，无法读取；"
+            "请从后台重新下载原始文件（不要用其他软件另存）"
+        ) from exc
+
+
+def _transcode_check(view: memoryview) -> None:
+    """Raise UnicodeDecodeError unless ``view`` is valid UTF-8 (checked slice by slice)."""
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    for start in range(0, len(view), TRANSCODE_CHUNK):
+        decoder.decode(view[start:start + TRANSCODE_CHUNK],
+                       final=start + TRANSCODE_CHUNK >= len(view))
+    decoder.decode(b"", final=True)
 
 
 def _cell_text(value: object) -> str:
@@ -275,7 +325,7 @@ def _text_grid(rows: list[list[str]]) -> pd.DataFrame:
                         dtype=object)
 
 
-def _fast_frame(utf8: bytes, head_text: str, delimiter: str) -> pd.DataFrame | None:
+def _fast_frame(utf8: bytes | bytearray, head_text: str, delimiter: str) -> pd.DataFrame | None:
     """
     Parse CSV text with pandas' C parser, every cell as text; None when it cannot.
 
@@ -292,7 +342,7 @@ def _fast_frame(utf8: bytes, head_text: str, delimiter: str) -> pd.DataFrame | N
         frame = _arrow_frame(utf8, delimiter, width)
         if frame is None:
             frame = pd.read_csv(
-                io.BytesIO(utf8), encoding="utf-8", sep=delimiter, header=None,
+                io.BytesIO(bytes(utf8)), encoding="utf-8", sep=delimiter, header=None,
                 names=range(width), dtype=ARROW_TEXT,
                 na_filter=False, keep_default_na=False, skip_blank_lines=False, engine="c",
                 quotechar='"', doublequote=True, skipinitialspace=False,
@@ -304,7 +354,7 @@ def _fast_frame(utf8: bytes, head_text: str, delimiter: str) -> pd.DataFrame | N
     return frame
 
 
-def _arrow_frame(utf8: bytes, delimiter: str, width: int) -> pd.DataFrame | None:
+def _arrow_frame(utf8: bytes | bytearray, delimiter: str, width: int) -> pd.DataFrame | None:
     """
     Parse a rectangular CSV with Arrow's reader straight into Arrow string columns.
 
@@ -314,7 +364,7 @@ def _arrow_frame(utf8: bytes, delimiter: str, width: int) -> pd.DataFrame | None
     names = [f"c{i}" for i in range(width)]
     try:
         table = pa_csv.read_csv(
-            io.BytesIO(utf8),
+            pa.BufferReader(pa.py_buffer(utf8)),
             read_options=pa_csv.ReadOptions(column_names=names, block_size=16 << 20),
             parse_options=pa_csv.ParseOptions(delimiter=delimiter, quote_char='"',
                                               double_quote=True, newlines_in_values=True,
@@ -325,7 +375,9 @@ def _arrow_frame(utf8: bytes, delimiter: str, width: int) -> pd.DataFrame | None
         )
     except (pa.ArrowInvalid, pa.ArrowException):
         return None
-    frame = table.to_pandas(types_mapper={pa.string(): ARROW_TEXT}.get)
+    # ArrowDtype wraps the parsed buffers as they are (no copy); self_destruct frees the
+    # table's own references column by column.
+    frame = table.to_pandas(types_mapper=pd.ArrowDtype, self_destruct=True)
     return frame.set_axis(range(width), axis=1)
 
 
@@ -338,11 +390,11 @@ def _last_rows_widths(text: str, delimiter: str, n: int = 6) -> list[int]:
         return []
 
 
-def _text_frame(utf8: bytes, head: str, tail: str, name: str, delimiter: str
+def _text_frame(utf8: bytes | bytearray, head: str, tail: str, name: str, delimiter: str
                 ) -> pd.DataFrame:
     frame = _fast_frame(utf8, head, delimiter)
     if frame is None:
-        text = utf8.decode("utf-8")
+        text = bytes(utf8).decode("utf-8")
         rows = _csv_rows(text, name, delimiter)
         del text
         while rows and not any(cell.strip() for cell in rows[-1]):
@@ -365,17 +417,14 @@ def _text_frame(utf8: bytes, head: str, tail: str, name: str, delimiter: str
 
 
 def _read_text(data: bytes, name: str) -> list[Sheet]:
-    text = decode(data, name)
-    if not text.strip():
+    utf8 = to_utf8(data, name)
+    head = bytes(utf8[:262_144]).decode("utf-8", errors="ignore")
+    tail = bytes(utf8[-65_536:]).decode("utf-8", errors="ignore")
+    if not head.strip():
         raise FileFormatError(f"{name}：文件是空的；请重新下载")
-    if _looks_binary(text):
+    if _looks_binary(head):
         raise FileFormatError(f"{name}：不是文本表格（含二进制内容）；请确认下载的是导出文件")
-    delimiter = _sniff_delimiter(text[:65536].splitlines()[:HEADER_SCAN_ROWS])
-    head, tail = text[:262_144], text[-65_536:]
-    # Parse from UTF-8 bytes and let the decoded text go: a StringIO would keep 4 bytes a
-    # character, and the text itself is as big again as the bytes.
-    utf8 = text.encode("utf-8")
-    del text
+    delimiter = _sniff_delimiter(head[:65536].splitlines()[:HEADER_SCAN_ROWS])
     return [Sheet("csv", _text_frame(utf8, head, tail, name, delimiter))]
 
 
