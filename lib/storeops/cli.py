@@ -324,6 +324,29 @@ def batch(
         raise typer.Exit(1)
 
 
+@app.command("audit-reports")
+def audit_reports_cmd(
+    store: Annotated[str | None, typer.Option(help="only this store's reports")] = None,
+) -> None:
+    """Scan the HTML reports for phones, ID numbers, addresses, buyer names, external URLs."""
+    from storeops.audit import audit_reports
+
+    try:
+        if store is not None:
+            config.check_store_id(store)
+        result = audit_reports(paths.reports_root(), store)
+    except StoreopsError as exc:
+        _fail(exc)
+    total = 0
+    for path, findings in result.items():
+        for f in findings:
+            total += 1
+            _echo(f"{path}: {f.describe()}")
+    _echo(f"检查 {len(result)} 个报告，发现 {total} 处个人信息或外部引用")
+    if total:
+        raise typer.Exit(1)
+
+
 @app.command()
 def version() -> None:
     """Print the storeops version and today's date in Asia/Shanghai."""

@@ -1,0 +1,175 @@
+"""Reports in a real browser: headless Chromium at phone (390×844) and desktop (1280×800) width.
+
+Each page is loaded in an iframe of a small wrapper page whose inline script measures it
+(horizontal overflow, broken images, section headings, the page title a script payload would
+overwrite) and writes the result as JSON into the wrapper's ``document.title``, read back with
+``--dump-dom``. No WebDriver, no remote debugging port.
+
+Needs Debian's ``chromium``: when it is missing and we run as root (CI), a session fixture
+installs it with apt-get; otherwise the module is skipped with a loud reason.
+"""
+
+from __future__ import annotations
+
+import html as html_mod
+import json
+import os
+import re
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from storeops import config, demo, hostile, runner
+from storeops.ingest.load import ingest
+from storeops.report.index import write_index
+
+DAY = date(2026, 11, 26)
+SIZES = {"phone": (390, 844), "desktop": (1280, 800)}
+HEADINGS = ("今日结论", "核心指标", "GMV 变化拆解", "异常提醒")
+FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--no-first-run", "--disable-sync", "--hide-scrollbars",
+         "--force-device-scale-factor=1", "--allow-file-access-from-files",
+         "--virtual-time-budget=5000")
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Path of chromium; installed with apt-get when missing and root, else skip loudly."""
+    exe = shutil.which("chromium")
+    if exe is None:
+        if os.geteuid() != 0:
+            pytest.skip("!!! BROWSER TESTS SKIPPED: `chromium` is not on PATH and we are not "
+                        "root to install it — run `sudo apt-get install -y chromium` !!!")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, timeout=600)
+        packages = ["chromium"]
+        fonts = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True,
+                               check=False) if shutil.which("fc-list") else None
+        if fonts is None or not fonts.stdout.strip():
+            packages.append("fonts-noto-cjk")  # CJK glyphs, as on the owner's phone
+        subprocess.run(["apt-get", "install", "-y", "-qq", *packages], check=True, env=env,
+                       timeout=900)
+        exe = shutil.which("chromium")
+        assert exe, "apt-get install chromium succeeded but chromium is not on PATH"
+    return exe
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory):
+    """The demo store and the hostile store, ingested, each with its daily review for DAY."""
+    home = tmp_path_factory.mktemp("home")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("STOREOPS_HOME", str(home))
+        demo.generate("demo", end=DAY, days=45, daily_orders=30)
+        config.add_store("demo", "演示旗舰店", monthly_target=270_000)
+        hostile.generate("hostile", end=DAY)
+        for store in ("demo", "hostile"):
+            ingest(store)
+            result = runner.run_notebook(store, "daily", DAY)
+            assert result.ok, result.error
+        write_index()
+        yield home
+
+
+PAGES = {
+    "demo": "demo/2026-11-26/daily_review.html",
+    "hostile": "hostile/2026-11-26/daily_review.html",
+    "index": "index.html",
+    "hostile-index": "hostile/index.html",
+}
+
+_PROBE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>pending</title></head>
+<body style="margin:0">{frames}
+<script>
+var out = {{}}, left = {n};
+function measure(name, frame) {{
+  var w = frame.contentWindow, d = frame.contentDocument, e = d.documentElement;
+  var imgs = Array.prototype.slice.call(d.images);
+  out[name] = {{
+    scrollWidth: e.scrollWidth, clientWidth: e.clientWidth, innerWidth: w.innerWidth,
+    images: imgs.length,
+    broken: imgs.filter(function (i) {{ return !(i.complete && i.naturalWidth > 0); }})
+                .map(function (i) {{ return (i.alt || i.src).slice(0, 60); }}),
+    headings: Array.prototype.map.call(d.querySelectorAll('h1,h2,h3,h4'),
+                                       function (h) {{ return h.textContent.trim(); }}),
+    title: d.title, scripts: d.scripts.length, marker: !!w.__pwned
+  }};
+  if (--left === 0) {{ document.title = 'RESULT' + JSON.stringify(out); }}
+}}
+</script></body></html>"""
+
+
+def _probe(chromium: str, reports: Path, width: int, height: int, tmp: Path) -> dict:
+    frames = "".join(
+        f'<iframe src="{(reports / rel).as_uri()}" onload="measure(\'{name}\', this)" '
+        f'style="display:block;width:{width}px;height:{height}px;border:0"></iframe>'
+        for name, rel in PAGES.items())
+    probe = tmp / f"probe-{width}.html"
+    probe.write_text(_PROBE.format(frames=frames, n=len(PAGES)), "utf-8")
+    dom = subprocess.run(
+        [chromium, *FLAGS, f"--user-data-dir={tmp / 'profile'}",
+         f"--window-size={width},{height}", "--dump-dom", probe.as_uri()],
+        capture_output=True, text=True, timeout=60, check=False).stdout
+    match = re.search(r"<title>RESULT(.*?)</title>", dom, re.S)
+    assert match, f"the probe page never finished measuring at {width}px: {dom[:500]}"
+    return json.loads(html_mod.unescape(match.group(1)))
+
+
+@pytest.fixture(scope="module")
+def rendered(chromium, home, tmp_path_factory):
+    """Measurements per width and page, and a screenshot of every page at both widths."""
+    tmp = tmp_path_factory.mktemp("chromium")
+    reports = home / "reports"
+    measured = {size: _probe(chromium, reports, w, h, tmp) for size, (w, h) in SIZES.items()}
+    shots = {}
+    for name, rel in PAGES.items():
+        for size, (w, h) in SIZES.items():
+            png = tmp / f"{name}-{size}.png"
+            subprocess.run(
+                [chromium, *FLAGS, f"--user-data-dir={tmp / 'profile'}", f"--window-size={w},{h}",
+                 f"--screenshot={png}", (reports / rel).as_uri()],
+                capture_output=True, timeout=60, check=False)
+            shots[name, size] = png
+    return measured, shots
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("page", PAGES)
+def test_no_horizontal_page_overflow(rendered, page, size):
+    m = rendered[0][size][page]
+    assert m["scrollWidth"] <= m["clientWidth"] <= m["innerWidth"], m
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("page", PAGES)
+def test_no_broken_images(rendered, page, size):
+    m = rendered[0][size][page]
+    assert m["broken"] == [], m["broken"]
+
+
+@pytest.mark.parametrize("page", ["demo", "hostile"])
+def test_daily_reviews_have_an_image_and_every_section_heading(rendered, page):
+    m = rendered[0]["phone"][page]
+    assert m["images"] >= 1
+    for heading in HEADINGS:
+        assert heading in m["headings"], (heading, m["headings"])
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("page", ["hostile", "hostile-index"])
+def test_no_payload_ran_in_the_hostile_store(rendered, page, size):
+    m = rendered[0][size][page]
+    assert hostile.MARKER not in m["title"], m["title"]
+    assert "<script>alert(1)</script>" in m["title"]  # the shop name shown as text
+    assert m["scripts"] == 0 and not m["marker"]
+
+
+def test_screenshots_are_written(rendered):
+    _, shots = rendered
+    for (name, size), png in shots.items():
+        assert png.exists() and png.stat().st_size > 5_000, (name, size)
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
