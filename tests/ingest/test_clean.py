@@ -417,3 +417,8 @@ def test_first_present_coalesces_left_to_right():
     frame = pd.DataFrame({"a": [None, "x", None], "b": ["y", "z", None]})
     got = clean.first_present(frame, ["a", "b", "missing"])
     assert [None if pd.isna(v) else v for v in got] == ["y", "x", None]
+
+
+def test_a_lone_star_is_part_of_a_nick_not_a_mask():
+    keys = clean.buyer_keys(pd.Series(["a*b", "t**1", "张**"]), b"salt")
+    assert keys.notna().tolist() == [True, False, False]

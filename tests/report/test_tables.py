@@ -259,3 +259,10 @@ def test_html_table_has_no_markup_from_data(headers, cells):
     # every tag in the output is one html_table writes itself
     tags = set(re.findall(r"</?([a-zA-Z]+)", out))
     assert tags <= {"div", "table", "caption", "thead", "tbody", "tr", "th", "td"}
+
+
+def test_escape_drops_bidi_controls_that_would_reverse_the_line():
+    from storeops.report.tables import escape
+
+    assert escape("店\u202e铺<b>") == "店铺&lt;b&gt;"
+    assert escape("a\u2066b\u2069c") == "abc"

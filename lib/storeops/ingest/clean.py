@@ -295,10 +295,12 @@ def buyer_keys(nicks: pd.Series, salt: bytes) -> pd.Series:
 
     The nick is NFKC-normalized and stripped first, so a nick typed with full-width letters
     and digits and its half-width spelling are one buyer.
-    Masked nicks (containing ``*``) are not identities and give NA.
+    Nicks masked at source (``t**1``, ``张**``: two stars in a row) are not identities and
+    give NA; a lone ``*`` is an ordinary character.
     """
     s = text(nicks)
-    s = s.mask(s.str.contains(r"\*", regex=True).fillna(False))
+    # masked at source looks like t**1 or 张**: two stars in a row (a lone * is just a character)
+    s = s.mask(s.str.contains(r"\*\*", regex=True).fillna(False).astype(bool))
     def key(nick: str) -> str:
         return hmac.new(salt, unicodedata.normalize("NFKC", nick).encode("utf-8"),
                         hashlib.sha256).hexdigest()[:32]

@@ -201,9 +201,14 @@ def fmt_change(x: float | None, *, decimals: int = 1) -> str:
     return f"{text} %"
 
 
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+"""Bidirectional controls (U+202A–202E, U+2066–2069): an RLO in a title would reverse the
+rest of the owner's line, so they are dropped from export text."""
+
+
 def escape(text: object) -> str:
     """
-    HTML-escape any value for a report (``&``, ``<``, ``>``, ``"`` and ``'``).
+    HTML-escape any value for a report (``&``, ``<``, ``>``, ``"``, ``'``; bidi controls dropped).
 
     Parameters
     ----------
@@ -217,7 +222,7 @@ def escape(text: object) -> str:
     """
     if is_missing(text):
         return ""
-    return html.escape(str(text), quote=True)
+    return html.escape(str(text).translate(_BIDI_CONTROLS), quote=True)
 
 
 # --- masking (DATA_CONTRACT §11) -------------------------------------------------------------
