@@ -23,10 +23,10 @@ from storeops.errors import NoDataError, WarehouseBusyError, WarehouseError
 
 logger = logging.getLogger(__name__)
 
-UPSERT_ROWS = 200_000
+UPSERT_ROWS = 100_000
 """Rows sent to DuckDB per INSERT … ON CONFLICT statement (one transaction holds them all)."""
 
-WRITER_MEMORY = "1GB"
+WRITER_MEMORY = "512MB"
 """DuckDB's memory limit for ingest connections; beyond it DuckDB spills to disk."""
 
 

@@ -9,6 +9,7 @@ become province and city.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -79,10 +80,27 @@ CHUNK_ROWS = 200_000
 """Rows parsed at a time: big exports are cleaned in slices so memory stays bounded."""
 
 
+def iter_canonical(found: Detected, *, salt: bytes,
+                   options: dict[str, str] | None = None) -> Iterator[Built]:
+    """
+    Parse a detected table slice by slice (``CHUNK_ROWS`` rows), so memory stays bounded.
+
+    A row key repeated in two slices is left to the upsert, where the later row wins, as
+    within one slice.
+    """
+    body = data_frame(found)
+    if len(body) <= CHUNK_ROWS or found.kind.whole_file:
+        yield _to_canonical(found, body, 0, salt=salt, options=options)
+        return
+    for start in range(0, len(body), CHUNK_ROWS):
+        piece = body.iloc[start:start + CHUNK_ROWS].reset_index(drop=True)
+        yield _to_canonical(found, piece, start, salt=salt, options=options)
+
+
 def to_canonical(found: Detected, *, salt: bytes,
                  options: dict[str, str] | None = None) -> Built:
     """
-    Parse a detected table into the kind's canonical columns, in slices of ``CHUNK_ROWS``.
+    Parse a detected table into the kind's canonical columns (all slices together).
 
     Returns
     -------
@@ -90,12 +108,9 @@ def to_canonical(found: Detected, *, salt: bytes,
         ``frame``: canonical columns plus ``_source_row`` (1-based row in the file); money as
         exact decimal text. ``rejects``: the raw row texts, ``_source_row`` and ``reason``.
     """
-    body = data_frame(found)
-    if len(body) <= CHUNK_ROWS or found.kind.whole_file:
-        return _to_canonical(found, body, 0, salt=salt, options=options)
-    parts = [_to_canonical(found, body.iloc[i:i + CHUNK_ROWS].reset_index(drop=True), i,
-                           salt=salt, options=options)
-             for i in range(0, len(body), CHUNK_ROWS)]
+    parts = list(iter_canonical(found, salt=salt, options=options))
+    if len(parts) == 1:
+        return parts[0]
     side: dict[str, pd.DataFrame] = {}
     for part in parts:
         for table, frame in part.side.items():

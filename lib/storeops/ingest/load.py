@@ -15,7 +15,7 @@ import re
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -26,9 +26,9 @@ from storeops import paths, warehouse
 from storeops.config import check_store_id
 from storeops.errors import ConfigError, IngestError, WarehouseBusyError
 from storeops.ingest.aliases import KindSpec, kinds, with_mapping
-from storeops.ingest.build import Built, to_canonical
-from storeops.ingest.detect import Detected, detect_all
-from storeops.ingest.readers import Sheet, read_bytes
+from storeops.ingest.build import iter_canonical
+from storeops.ingest.detect import detect_all
+from storeops.ingest.readers import read_bytes
 from storeops.ingest.schemas import validate
 from storeops.timeutil import SHANGHAI
 
@@ -221,37 +221,57 @@ def _expand(files: list[Path]) -> list[Path]:
 
 
 @dataclass(slots=True)
-class _Block:
-    found: Detected
-    built: Built
-    frame: pd.DataFrame
-    rejects: pd.DataFrame
-    rows_read: int
+class _Tally:
+    """What loading one file did, added up over its blocks and slices."""
+
+    kinds: list[str] = field(default_factory=list)
+    tables: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    rejects: list[pd.DataFrame] = field(default_factory=list)
+    read: int = 0
+    kept: int = 0
+    summary: int = 0
+
+    @property
+    def refused(self) -> int:
+        """Rows refused, over every block."""
+        return sum(len(r) for r in self.rejects)
 
 
-def _prepare(data: bytes, path: Path, salt: bytes, forced: KindSpec | None,
-             options: dict[str, str]) -> list[_Block]:
-    blocks = []
-    for found in detect_all(read_bytes(data, path.name), path.name, kind=forced):
-        built = to_canonical(found, salt=salt, options=options)
-        frame, refused = validate(found.kind.name, built.frame)
-        rejects = pd.concat([built.rejects, refused], ignore_index=True)
-        # keep the block's facts, not its raw cells: they are not needed to write it
-        light = replace(found, sheet=Sheet(found.sheet.name, pd.DataFrame()))
-        blocks.append(_Block(light, replace(built, frame=pd.DataFrame()), frame, rejects,
-                             len(built.frame) + len(built.rejects)))
-    return blocks
+def _load_blocks(con: duckdb.DuckDBPyConnection, holder: list[bytes], path: Path,
+                 salt: bytes, forced: KindSpec | None, options: dict[str, str],
+                 lineage: dict[str, object]) -> _Tally:
+    """
+    Parse every block of a file and upsert it slice by slice (the caller's transaction).
 
-
-def _warnings(blocks: list[_Block]) -> tuple[str, ...]:
-    out: list[str] = []
-    for b in blocks:
-        out.extend(b.built.notes)
-        read = b.rows_read
+    ``holder`` carries the file's bytes and is emptied as soon as they are read, so the
+    bytes do not outlive the parse.
+    """
+    tally = _Tally()
+    for found in detect_all(read_bytes(holder.pop(), path.name), path.name, kind=forced):
+        kind = found.kind
+        tally.kinds.append(kind.name)
+        tally.tables.append(kind.table)
+        tally.unknown.extend(found.unknown_columns)
+        read = 0
+        for part in iter_canonical(found, salt=salt, options=options):
+            frame, refused = validate(kind.name, part.frame)
+            warehouse.upsert(con, kind.table, frame.assign(**lineage))
+            for table, side in part.side.items():
+                warehouse.upsert(con, table, side.assign(**lineage))
+            read += len(part.frame) + len(part.rejects)
+            tally.kept += len(frame)
+            tally.summary += part.summary_rows
+            tally.notes.extend(part.notes)
+            tally.rejects.extend(r for r in (part.rejects, refused) if len(r))
+        tally.read += read
         if read in ROUND_COUNTS:
-            out.append(f"{b.found.kind.label} 正好 {read:,} 行：导出可能被后台截断，"
-                       "请按更短的日期范围分批导出")
-    return tuple(out)
+            tally.notes.append(f"{kind.label} 正好 {read:,} 行：导出可能被后台截断，"
+                               "请按更短的日期范围分批导出")
+    for attr in ("kinds", "tables", "unknown", "notes"):
+        setattr(tally, attr, list(dict.fromkeys(getattr(tally, attr))))
+    return tally
 
 
 def _ingest_file(
@@ -273,35 +293,25 @@ def _ingest_file(
     if warehouse.is_loaded(con, store, sha):
         return FileResult(path, "skipped")
     source = source_name(path)
+    holder = [data]
+    del data
+    loaded_at = datetime.now(SHANGHAI).replace(tzinfo=None)
+    export_key = export_sort_key(path)[0]
+    lineage = {"shop_id": store, "_source_file": source, "_loaded_at": loaded_at,
+               "_file_sha256": sha, "_export_key": export_key}
     try:
-        blocks = _prepare(data, path, salt, forced, options or {})
-        del data  # the parsed rows are all that is needed from here on
-        warnings = _warnings(blocks)
-        loaded_at = datetime.now(SHANGHAI).replace(tzinfo=None)
-        export_key = export_sort_key(path)[0]
-        lineage = {"shop_id": store, "_source_file": source, "_loaded_at": loaded_at,
-                   "_file_sha256": sha, "_export_key": export_key}
         con.begin()
         try:
-            for b in blocks:
-                warehouse.upsert(con, b.found.kind.table, b.frame.assign(**lineage))
-                for table, side in b.built.side.items():
-                    warehouse.upsert(con, table, side.assign(**lineage))
-            names = list(dict.fromkeys(b.found.kind.name for b in blocks))
-            tables = list(dict.fromkeys(b.found.kind.table for b in blocks))
-            unknown = list(dict.fromkeys(c for b in blocks for c in b.found.unknown_columns))
+            tally = _load_blocks(con, holder, path, salt, forced, options or {}, lineage)
             con.execute(
                 "INSERT INTO manifest (shop_id, file_sha256, file_path, kind, target_table, "
                 "rows_read, rows_kept, rows_refused, unknown_columns, notes, export_key, "
                 "file_size, file_mtime, loaded_at) VALUES ($shop, $sha, $path, $kind, $table, "
                 "$read, $kept, $refused, $unknown, $notes, $export_key, $size, $mtime, $at)",
-                {"shop": store, "sha": sha, "path": source, "kind": "+".join(names),
-                 "table": "+".join(tables),
-                 "read": sum(b.rows_read for b in blocks),
-                 "kept": sum(len(b.frame) for b in blocks),
-                 "refused": sum(len(b.rejects) for b in blocks),
-                 "unknown": ",".join(unknown) or None,
-                 "notes": "；".join(warnings) or None, "export_key": export_key,
+                {"shop": store, "sha": sha, "path": source, "kind": "+".join(tally.kinds),
+                 "table": "+".join(tally.tables), "read": tally.read, "kept": tally.kept,
+                 "refused": tally.refused, "unknown": ",".join(tally.unknown) or None,
+                 "notes": "；".join(tally.notes) or None, "export_key": export_key,
                  "size": stat.st_size, "mtime": stat.st_mtime, "at": loaded_at},
             )
             if dry_run:
@@ -322,18 +332,17 @@ def _ingest_file(
             _quarantine(store, path, sha, str(exc))
         logger.warning("quarantined %s: %s", path, exc)
         return FileResult(path, "quarantined", message=str(exc))
-    rejects = pd.concat([b.rejects for b in blocks], ignore_index=True)
+    rejects = pd.concat(tally.rejects, ignore_index=True) if tally.rejects else pd.DataFrame()
     if len(rejects) and not dry_run:
         target = _write_rejects(store, path, sha, rejects)
         logger.warning("%s: %d rows refused, see %s", path.name, len(rejects), target)
-    if unknown:
-        logger.info("%s: unknown columns %s", path.name, unknown)
-    for note in warnings:
+    if tally.unknown:
+        logger.info("%s: unknown columns %s", path.name, tally.unknown)
+    for note in tally.notes:
         logger.warning("%s: %s", path.name, note)
-    return FileResult(path, "checked" if dry_run else "loaded", "+".join(names),
-                      sum(len(b.frame) for b in blocks), len(rejects),
-                      unknown_columns=unknown, notes=warnings,
-                      summary_rows=sum(b.built.summary_rows for b in blocks))
+    return FileResult(path, "checked" if dry_run else "loaded", "+".join(tally.kinds),
+                      tally.kept, len(rejects), unknown_columns=tally.unknown,
+                      notes=tuple(tally.notes), summary_rows=tally.summary)
 
 
 def _unchanged(con: duckdb.DuckDBPyConnection, store: str, source: str, size: int,
