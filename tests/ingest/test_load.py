@@ -367,3 +367,16 @@ def test_buyer_key_is_stable_across_files_and_the_salt_is_private(put_raw):
     salt: Path = paths.salt_file(STORE)
     assert stat.S_IMODE(salt.stat().st_mode) == 0o600
     assert len(load.store_salt(STORE)) == 32
+
+
+def test_big_files_keep_only_loaded_columns_with_the_same_rows(put_raw, monkeypatch):
+    rows = [order_row(f"{2345678901234500000 + i}", paid="1.50") for i in range(30)]
+    rows.append(order_row("1.23457E+18"))  # refused: the id lost its digits
+    put_raw("ExportOrderList202608111200.csv", orders_csv(rows))
+    monkeypatch.setattr(load, "TRIM_ROWS", 1)
+    (result,) = load.ingest(STORE)
+    assert (result.rows_kept, result.rows_refused) == (30, 1)
+    ((total,),) = fetch("SELECT SUM(paid_amount) FROM orders")
+    assert total == Decimal("45.00")  # 30 × 1.50
+    rejects = next((paths.rejects_dir(STORE)).glob("*.csv")).read_text("utf-8-sig")
+    assert "1.23457E+18" in rejects and "买家支付积分" not in rejects  # an unloaded column

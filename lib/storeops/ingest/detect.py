@@ -128,5 +128,7 @@ def _first_nonempty_row(sheets: list[Sheet]) -> str:
 def data_frame(found: Detected) -> pd.DataFrame:
     """Return the rows below the header, columns named by their position in the header."""
     stop = None if found.n_rows is None else found.header_row + 1 + found.n_rows
-    body = found.sheet.rows.iloc[found.header_row + 1 : stop, : len(found.headers)]
+    rows = found.sheet.rows
+    columns = [c for c in rows.columns if c < len(found.headers)]  # a trimmed sheet keeps labels
+    body = rows.iloc[found.header_row + 1 : stop].loc[:, columns]
     return body.reset_index(drop=True)

@@ -15,7 +15,7 @@ import re
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -27,8 +27,8 @@ from storeops.config import check_store_id
 from storeops.errors import ConfigError, IngestError, WarehouseBusyError
 from storeops.ingest.aliases import KindSpec, kinds, with_mapping
 from storeops.ingest.build import iter_canonical
-from storeops.ingest.detect import detect_all
-from storeops.ingest.readers import read_bytes
+from storeops.ingest.detect import Detected, detect_all
+from storeops.ingest.readers import Sheet, read_bytes
 from storeops.ingest.schemas import validate
 from storeops.timeutil import SHANGHAI
 
@@ -249,7 +249,10 @@ def _load_blocks(con: duckdb.DuckDBPyConnection, holder: list[bytes], path: Path
     bytes do not outlive the parse.
     """
     tally = _Tally()
-    for found in detect_all(read_bytes(holder.pop(), path.name), path.name, kind=forced):
+    blocks = [_trim(found) for found in
+              detect_all(read_bytes(holder.pop(), path.name), path.name, kind=forced)]
+    while blocks:
+        found = blocks.pop(0)
         kind = found.kind
         tally.kinds.append(kind.name)
         tally.tables.append(kind.table)
@@ -272,6 +275,25 @@ def _load_blocks(con: duckdb.DuckDBPyConnection, holder: list[bytes], path: Path
     for attr in ("kinds", "tables", "unknown", "notes"):
         setattr(tally, attr, list(dict.fromkeys(getattr(tally, attr))))
     return tally
+
+
+TRIM_ROWS = 10_000
+"""Files at least this long keep only the columns their kind loads."""
+
+
+def _trim(found: Detected) -> Detected:
+    """
+    Keep only the columns the kind loads (and the first, which marks summary rows).
+
+    A 61-column order export loads 26 of them: the others would only hold memory. Refused
+    rows are written to rejects/ with the loaded columns and the reason.
+    """
+    rows = found.sheet.rows
+    if len(rows) < TRIM_ROWS:
+        return found
+    keep = [c for c in rows.columns if c == rows.columns[0]
+            or (c < len(found.headers) and found.kind.lookup.get(found.headers[c]))]
+    return replace(found, sheet=Sheet(found.sheet.name, rows[keep]))
 
 
 def _ingest_file(
