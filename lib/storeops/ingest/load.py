@@ -250,7 +250,7 @@ def _load_blocks(con: duckdb.DuckDBPyConnection, holder: list[bytes], path: Path
     """
     tally = _Tally()
     blocks = [_trim(found) for found in
-              detect_all(read_bytes(holder.pop(), path.name), path.name, kind=forced)]
+              detect_all(read_bytes(holder, path.name), path.name, kind=forced)]
     while blocks:
         found = blocks.pop(0)
         kind = found.kind

@@ -416,8 +416,9 @@ def _text_frame(utf8: bytes | bytearray, head: str, tail: str, name: str, delimi
     return frame
 
 
-def _read_text(data: bytes, name: str) -> list[Sheet]:
-    utf8 = to_utf8(data, name)
+def _read_text(holder: list[bytes], name: str) -> list[Sheet]:
+    utf8 = to_utf8(holder[0], name)
+    holder.clear()  # the raw bytes are not needed once transcoded
     head = bytes(utf8[:262_144]).decode("utf-8", errors="ignore")
     tail = bytes(utf8[-65_536:]).decode("utf-8", errors="ignore")
     if not head.strip():
@@ -481,19 +482,28 @@ def _read_zip(data: bytes, name: str) -> list[Sheet]:
     return read_bytes(inner, f"{name}!{members[0]}")
 
 
-def read_bytes(data: bytes, name: str) -> list[Sheet]:
-    """Read a file's bytes into sheets of cell texts (see module docstring)."""
-    if not data.strip():
+def read_bytes(data: bytes | list[bytes], name: str) -> list[Sheet]:
+    """
+    Read a file's bytes into sheets of cell texts (see module docstring).
+
+    ``data`` may be a one-item list holding the bytes: the reader then empties it as soon
+    as the text is transcoded, so a big export's raw bytes do not stay in memory while it
+    is parsed.
+    """
+    holder = data if isinstance(data, list) else [data]
+    first = holder[0]
+    if not first or first.isspace():
         raise FileFormatError(f"{name}：文件是空的；请重新下载")
-    kind = sniff(data[:512])
+    kind = sniff(first[:512])
+    del first
     if kind == "zip":
-        sheets = _read_zip(data, name)
+        sheets = _read_zip(holder.pop(), name)
     elif kind == "xls":
-        sheets = _read_excel(data, name)
+        sheets = _read_excel(holder.pop(), name)
     elif kind == "html":
-        sheets = _read_html(data, name)
+        sheets = _read_html(holder.pop(), name)
     else:
-        sheets = _read_text(data, name)
+        sheets = _read_text(holder, name)
     for sheet in sheets:
         _check_duplicate_headers(sheet, name)
     return sheets
