@@ -1,0 +1,381 @@
+"""Show the customers report (lifecycle, RFM, 复购, cohorts, recall lists); write the recall CSV.
+
+Every ``show_*`` takes a result of :mod:`storeops.analysis.customers` and shows nothing when it
+is None (no buyer keys: :func:`show_identity` has already said why), so a store whose order
+exports carry no 买家会员名 gets one clear sentence instead of empty sections.
+
+The recall list with buyer keys and order ids goes to a private CSV under the store's processed
+data folder (``data/processed/<store>/private/recall_<date>.csv``), never under ``reports/``;
+the HTML shows only counts and masked examples and never names that file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import os
+import uuid
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
+
+from storeops import paths
+from storeops.analysis import customers as cust
+from storeops.report import charts, tables
+
+logger = logging.getLogger(__name__)
+
+REPURCHASE_LABEL = "复购率（近365天：≥2笔有效支付订单的买家 ÷ 有有效支付订单的买家）"
+"""Display label of the 复购率 this report uses; the definition is in the label."""
+
+REPURCHASE_DOC = ("近365天（含报告日）内有≥2笔有效支付订单的买家数 ÷ 有≥1笔的买家数；"
+                  "有效支付订单 = 有买家编号、已付款、未全额退款的订单")
+"""Plain-words formula of 复购率 (for metrics.py: unit %, kind ratio, source orders)."""
+
+IDENTITY_MISSING = ("客户分析需要订单导出中的「买家会员名」：当前订单报表不含买家会员名"
+                    "（或已在导出时脱敏），无法识别同一买家，本报告到此为止。"
+                    "请在千牛导出订单报表时勾选“买家会员名”，重新导入后再运行。")
+"""The sentence shown (and the only content) when no paid order carries a buyer key."""
+
+STATE_COLORS = {"active": "#2b8a3e", "sleeping": "#f08c00", "lost": "#868e96"}
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""A cell starting with one of these is read as a formula by spreadsheets (CSV injection)."""
+
+CSV_COLUMNS = {
+    "list": "名单",
+    "buyer_key": "买家编号",
+    "last_order_id": "最近订单编号",
+    "last_paid_at": "最近付款时间",
+    "last_amount": "最近订单金额",
+    "days_since": "距今天数",
+    "orders": "近365天有效订单数",
+    "gmv": "近365天支付金额",
+}
+"""Private recall CSV columns: canonical name -> header (UTF-8 with BOM, opens in Excel)."""
+
+EXAMPLES = 5
+"""Masked example rows shown per recall list."""
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _signed(n: int | None) -> str:
+    if n is None:
+        return tables.MISSING
+    if n > 0:
+        return f"▲ +{n:,}"
+    if n < 0:
+        return f"▼ {tables.MINUS}{-n:,}"
+    return "0"
+
+
+def masked_key(key: str | None) -> str:
+    """Show a buyer key as its first 6 characters and ``…`` (a hash, yet not the whole id)."""
+    return "" if tables.is_missing(key) else f"{str(key)[:6]}…"
+
+
+def masked_order_id(order_id: str | None) -> str:
+    """Show an order number as its first 4 and last 4 digits: ``2345****7890``."""
+    if tables.is_missing(order_id):
+        return ""
+    text = str(order_id)
+    return f"{text[:4]}****{text[-4:]}" if len(text) > 8 else "****"
+
+
+def show_heading(text: str, result: object) -> None:
+    """Show a section heading, unless the section's result is None (no buyer keys)."""
+    if result is not None:
+        tables.show_html(f"<h2>{tables.escape(text)}</h2>")
+
+
+def _note(text: str) -> None:
+    tables.show_html(f'<p class="so-note">{tables.escape(text)}</p>')
+
+
+# ---------------------------------------------------------------- sections
+
+
+def show_identity(ident: cust.Identity) -> None:
+    """Say that customer analysis needs 买家会员名 (no keys), or how many orders lack one."""
+    if not ident.ok:
+        tables.show_html(f'<p class="so-note"><strong>{tables.escape(IDENTITY_MISSING)}'
+                         "</strong></p>")
+        return
+    if ident.keyed_orders < ident.paid_orders:
+        missing = ident.paid_orders - ident.keyed_orders
+        _note(f"有 {missing:,} 笔已付款订单没有买家会员名（导出时脱敏），不计入客户分析"
+              f"（已识别 {tables.fmt_pct(ident.keyed_share)} 的订单）。")
+
+
+def conclusion(life: cust.Lifecycle | None, rep: cust.Repurchase | None,
+               calls: cust.Recall | None) -> list[str]:
+    """Return the conclusion sentences (plain text, Chinese); empty without buyer keys."""
+    if life is None:
+        return []
+    lines = [
+        f"活跃客户 {life.now['active']:,} 人（{_signed(life.change('active'))}），"
+        f"沉睡 {life.now['sleeping']:,} 人（{_signed(life.change('sleeping'))}），"
+        f"流失 {life.now['lost']:,} 人（{_signed(life.change('lost'))}）；括号内为较 "
+        f"{life.before.isoformat()} 的变化。",
+    ]
+    if rep is not None:
+        lines.append(f"{REPURCHASE_LABEL}：{tables.fmt_pct(rep.rate)}"
+                     f"（{rep.repeat_buyers:,} / {rep.buyers:,} 人）。")
+    lines.append(f"沉睡客户近365天支付金额 {tables.fmt_money(life.value_at_risk)}：再过 "
+                 f"{life.lost_days - life.sleeping_days} 天内不回购就会转为流失，"
+                 "这是可挽回的价值。")
+    if calls is not None:
+        lines.append(f"今日到期召回（恰好 {calls.recall_days} 天前购买）"
+                     f"{calls.count('recall_due'):,} 人；高价值沉睡客户 "
+                     f"{calls.count('sleeping_high_value'):,} 人，优先用短信、旺旺或优惠券唤醒。")
+    return lines
+
+
+def show_conclusion(life: cust.Lifecycle | None, rep: cust.Repurchase | None,
+                    calls: cust.Recall | None) -> None:
+    """Show the conclusion as a short list (nothing without buyer keys)."""
+    lines = conclusion(life, rep, calls)
+    if lines:
+        items = "".join(f"<li>{tables.escape(line)}</li>" for line in lines)
+        tables.show_html(f'<ul class="so-conclusion">{items}</ul>')
+
+
+def flows_chart(life: cust.Lifecycle) -> Figure:
+    """
+    Draw where the buyers of each state 30 days ago are now, as 100 % stacked horizontal bars.
+
+    Each bar is one state before (新客 = first effective order within the 30 days), split by
+    today's state; the bar's label carries its buyers (人).
+    """
+    ax = Figure(figsize=(7.2, 3.4), layout="constrained").subplots()
+    order = [s for s in ("new", *cust.STATES) if (life.flows["state_before"] == s).any()]
+    table = (life.flows.pivot_table(index="state_before", columns="state_now", values="buyers",
+                                    aggfunc="sum", fill_value=0)
+             .reindex(index=order, columns=list(cust.STATES), fill_value=0))
+    totals = table.sum(axis=1)
+    shares = table.div(totals.where(totals > 0, 1), axis=0)
+    labels = [f"{cust.STATE_LABELS[s]}\n{int(totals[s]):,}人" for s in order]
+    ys = np.arange(len(order))[::-1]
+    left = np.zeros(len(order))
+    for state in cust.STATES:
+        width = shares[state].to_numpy()
+        ax.barh(ys, width, left=left, color=STATE_COLORS[state], height=0.6,
+                label=f"现{cust.STATE_LABELS[state]}")
+        for y, x0, w in zip(ys, left, width, strict=True):
+            if w >= 0.09:
+                ax.text(x0 + w / 2, y, f"{w * 100:.0f}%", ha="center", va="center",
+                        color="white", fontsize="small")
+        left = left + width
+    ax.set_yticks(ys, labels)
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(lambda v, _p: f"{v * 100:.0f}%")
+    ax.set(title=f"30天前各状态的客户现在在哪（{life.before:%m-%d} → {life.day:%m-%d}）",
+           xlabel="", ylabel="")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3, frameon=False)
+    return ax.figure
+
+
+def show_lifecycle(life: cust.Lifecycle | None) -> None:
+    """Show active / sleeping / lost now and 30 days before, and the flows between states."""
+    if life is None:
+        return
+    s, lo = life.sleeping_days, life.lost_days
+    rule = {"active": f"≤{s}天", "sleeping": f"{s + 1}–{lo}天", "lost": f">{lo}天"}
+    frame = pd.DataFrame({
+        "状态": [f"{cust.STATE_LABELS[k]}（{rule[k]}）" for k in cust.STATES],
+        "人数": [life.now[k] for k in cust.STATES],
+        "30天前": [life.then[k] for k in cust.STATES],
+        "变化": [_signed(life.change(k)) for k in cust.STATES],
+    })
+    tables.show_html(tables.html_table(
+        frame, formats={"人数": tables.fmt_int, "30天前": tables.fmt_int},
+        align_right={"变化"}))
+    _note("按最近一次有效支付订单距报告日的天数分组（阈值在 stores.toml 按店铺设置）；"
+          "有效支付订单 = 已付款且未全额退款。")
+    charts.show(flows_chart(life))
+
+
+def show_rfm(segs: cust.Rfm | None) -> None:
+    """Show the eight RFM segments: buyers, GMV share, AOV per order and spend per buyer."""
+    if segs is None:
+        return
+    hi = {True: "高", False: "低"}
+    frame = pd.DataFrame({
+        "分层": segs.segments["segment"],
+        "R·F·M": [f"{hi[r]}{hi[f]}{hi[m]}" for r, f, m in
+                  zip(segs.segments["r_high"], segs.segments["f_high"], segs.segments["m_high"],
+                      strict=True)],
+        "人数": segs.segments["buyers"],
+        "支付金额占比": segs.segments["gmv_share"],
+        "客单价（按订单）": segs.segments["aov"],
+        "人均支付金额": segs.segments["per_buyer"],
+    })
+    tables.show_html(tables.html_table(
+        frame, formats={"人数": tables.fmt_int, "支付金额占比": tables.fmt_pct,
+                        "客单价（按订单）": lambda v: tables.fmt_money(v, decimals=2),
+                        "人均支付金额": tables.fmt_money},
+        align_right={"客单价（按订单）"},
+        caption=f"近{segs.window_days}天买家 {segs.buyers:,} 人"))
+    _note(f"R·F·M 各按五分位打 1–5 分，≥{segs.high_score} 分为“高”。"
+          "R=最近一次购买距今天数（越近越高），F=有效支付订单数，M=支付金额。"
+          "重要价值保持服务；重要唤回、重要挽留优先召回；重要深耕推荐关联商品；"
+          "一般深耕多为新客，用二次购买优惠券促复购。")
+
+
+def show_repurchase(rep: cust.Repurchase | None) -> None:
+    """Show 复购率 with its definition and its parts."""
+    if rep is None:
+        return
+    frame = pd.DataFrame([
+        ("有购买的买家（≥1笔）", tables.fmt_int(rep.buyers)),
+        ("复购买家（≥2笔）", tables.fmt_int(rep.repeat_buyers)),
+        ("复购率", tables.fmt_pct(rep.rate)),
+    ], columns=["项目", "数值"])
+    tables.show_html(tables.html_table(frame, align_right={"数值"}))
+    _note(f"定义：{REPURCHASE_DOC}。生意参谋的“老客复购率”口径不同（老买家数 ÷ 支付买家数），"
+          "两者不可直接比较。")
+
+
+def cohort_heatmap(table: pd.DataFrame) -> Figure:
+    """Draw month-N retention of each first-purchase cohort as a heatmap (percent labels)."""
+    months = [c for c in table.columns if c.startswith("m") and c[1:].isdigit()]
+    data = table[months].astype("float64").to_numpy() * 100
+    rows = [f"{c:%Y-%m}（{n:,}）" for c, n in zip(table["cohort"], table["new_buyers"],
+                                                 strict=True)]
+    height = 1.3 + 0.4 * len(rows)
+    ax = Figure(figsize=(7.2, height), layout="constrained").subplots()
+    sns.heatmap(pd.DataFrame(data, index=rows, columns=[f"第{c[1:]}月" for c in months]),
+                ax=ax, annot=True, fmt=".1f", cmap="Blues", cbar=False,
+                annot_kws={"fontsize": "small"}, linewidths=0.5, linecolor="white")
+    ax.set(title="首购月份同期群：之后第N个月再购买的比例（%）", xlabel="", ylabel="")
+    ax.tick_params(axis="y", labelrotation=0)
+    ax.tick_params(axis="x", labelrotation=0)
+    return ax.figure
+
+
+def show_cohorts(table: pd.DataFrame | None) -> None:
+    """Show the first-purchase cohorts: the retention heatmap and a per-cohort table."""
+    if table is None:
+        return
+    if table.empty:
+        _note("近12个月没有首次购买的买家。")
+        return
+    charts.show(cohort_heatmap(table))
+    frame = pd.DataFrame({
+        "首购月份": [f"{c:%Y-%m}" + ("（本月进行中）" if p else "")
+                 for c, p in zip(table["cohort"], table["partial"], strict=True)],
+        "新客数": table["new_buyers"],
+        "次月再购": table["m1"],
+        "人均累计支付金额": table["gmv_per_buyer"],
+    })
+    tables.show_html(tables.html_table(
+        frame, formats={"新客数": tables.fmt_int, "次月再购": tables.fmt_pct,
+                        "人均累计支付金额": tables.fmt_money},
+        caption="各月新客"))
+    _note("新客 = 当月第一次有效支付；人均累计支付金额 = 该批客户至报告日的支付金额 ÷ 新客数。"
+          "最早几个月的“新客”里含有在仓库数据之前就买过的老客，复购比例可能偏高。")
+
+
+def show_recall(calls: cust.Recall | None, written: Path | None) -> None:
+    """Show the recall lists: counts and a few masked examples (no file path, no full ids)."""
+    if calls is None:
+        return
+    counts = pd.DataFrame({
+        "名单": [f"到期召回（恰好{calls.recall_days}天前购买）", "高价值沉睡（M分高）"],
+        "人数": [calls.count("recall_due"), calls.count("sleeping_high_value")],
+    })
+    tables.show_html(tables.html_table(counts, formats={"人数": tables.fmt_int}))
+    sample = (calls.buyers.groupby("list", sort=False).head(EXAMPLES)
+              .reset_index(drop=True))
+    if not sample.empty:
+        frame = pd.DataFrame({
+            "名单": [cust.RECALL_LISTS[x] for x in sample["list"]],
+            "买家编号": [masked_key(k) for k in sample["buyer_key"]],
+            "最近订单": [masked_order_id(o) for o in sample["last_order_id"]],
+            "距今天数": sample["days_since"],
+            "近365天支付": sample["gmv"],
+        })
+        tables.show_html(tables.html_table(
+            frame, formats={"距今天数": tables.fmt_int, "近365天支付": tables.fmt_money},
+            caption="示例（已脱敏）"))
+    if written is not None:
+        _note("完整名单（买家编号、最近订单编号、付款时间与金额）已写入店铺数据目录下的私有文件，"
+              "不随本报告分发；凭最近订单编号在千牛中找到买家后联系。")
+
+
+# ---------------------------------------------------------------- private CSV
+
+
+def neutralise(value: object) -> str:
+    """
+    Return a CSV cell that a spreadsheet will not run as a formula.
+
+    Text starting with ``= + - @``, a tab or a carriage return gets a leading ``'``
+    (CSV injection). Missing values become ``""``; Decimal money keeps its two decimals.
+    """
+    if tables.is_missing(value):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        text = value.strftime("%Y-%m-%d %H:%M:%S")
+    elif isinstance(value, Decimal):
+        text = f"{value:.2f}"
+    else:
+        text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_START) else text
+
+
+def recall_csv_path(store: str, day: date) -> Path:
+    """Return ``data/processed/<store>/private/recall_<YYYY-MM-DD>.csv``."""
+    return paths.processed_dir(store) / "private" / f"recall_{day.isoformat()}.csv"
+
+
+def recall_csv_text(calls: cust.Recall) -> str:
+    """Return the recall lists as CSV text (Chinese header, formula-looking cells neutralised)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS.values())
+    for row in calls.buyers[list(CSV_COLUMNS)].itertuples(index=False, name=None):
+        cells: list[Any] = list(row)
+        cells[0] = cust.RECALL_LISTS.get(cells[0], cells[0])
+        writer.writerow(neutralise(c) for c in cells)
+    return buf.getvalue()
+
+
+def write_recall_csv(store: str, day: date, calls: cust.Recall | None) -> Path | None:
+    """
+    Write the full recall lists to the store's private folder (UTF-8 with BOM), atomically.
+
+    The folder is created owner-only (0700) and the file is 0600. Nothing is written under
+    ``reports/``.
+
+    Returns
+    -------
+    Path or None
+        The file written; None when there are no buyer keys.
+    """
+    if calls is None:
+        return None
+    target = recall_csv_path(store, day)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.chmod(0o700)
+    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+            fh.write(recall_csv_text(calls))
+            fh.flush()
+            os.fsync(fh.fileno())
+        tmp.chmod(0o600)
+        tmp.replace(target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    logger.info("recall list: %d rows -> %s", len(calls.buyers), target)
+    return target
