@@ -6,7 +6,7 @@ import csv
 import json
 import logging
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -300,28 +300,60 @@ def run(
 @app.command()
 def batch(
     date_: Annotated[str, typer.Option("--date", help="report date, ISO or 'yesterday'")] = "",
-    stores: Annotated[str | None,
-                      typer.Option(help="comma-separated store ids; default all")] = None,
+    stores: Annotated[str | None, typer.Option(
+        help="comma-separated store ids, or 'all' (default)")] = None,
+    notebooks: Annotated[str, typer.Option(
+        help="comma-separated notebooks: daily, period, campaign, plan, customers")] = "daily",
+    workers: Annotated[int | None, typer.Option(
+        help="parallel jobs on this machine; default the CPU count")] = None,
+    retry: Annotated[int, typer.Option(help="extra attempts for a failed job")] = 1,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="skip jobs whose outputs exist and whose inputs did not change")] = False,
+    scheduler: Annotated[str | None, typer.Option(
+        help="Dask scheduler tcp://host:8786: run the jobs on that cluster")] = None,
+    timeout: Annotated[int, typer.Option(help="seconds one report job may take")] = 900,
+    notify: Annotated[bool, typer.Option(
+        "--notify/--no-notify", help="send the robot messages configured in stores.toml")] = True,
 ) -> None:
     """Morning batch: ingest every store's new exports, run its reports, rewrite the index."""
     from storeops.batch import run_batch
 
     day = _day(date_)
-    chosen = [s.strip() for s in stores.split(",") if s.strip()] if stores else None
+    chosen = ([s.strip() for s in stores.split(",") if s.strip()]
+              if stores and stores.strip() != "all" else None)
+    names = [n.strip() for n in notebooks.split(",") if n.strip()]
+    if workers is not None and workers < 1:
+        _fail(config.ConfigError("--workers 至少为 1"))
+    if retry < 0 or timeout < 1:
+        _fail(config.ConfigError("--retry 不能为负，--timeout 至少 1 秒"))
     try:
         for s in chosen or []:
             config.get_store(s)
-        result = run_batch(day, chosen)
+        if not (chosen or config.list_stores()):
+            _fail(config.ConfigError(f"{paths.raw_root()} 下没有店铺：先放入导出文件"))
+        result = run_batch(day, chosen, names, workers=workers, retry=retry, resume=resume,
+                           scheduler=scheduler, timeout=timeout, notify=notify,
+                           progress=lambda line: typer.echo(line, err=True))
     except StoreopsError as exc:
         _fail(exc)
-    for store, err in result.ingest_errors.items():
-        typer.echo(f"[{store}] 导入失败：{err}", err=True)
-    for r in result.runs:
-        mark = "成功" if r.ok else f"失败：{r.error}"
-        _echo(f"[{r.store}] {r.notebook} {r.day}：{mark}（{r.seconds:.1f} 秒）")
-    _echo(str(paths.index_file()))
-    if not result.ok:
-        raise typer.Exit(1)
+    marks = {"ok": "✓", "failed": "✗", "skipped": "跳过"}
+    stems = list(dict.fromkeys(o.job.notebook for o in result.outcomes))
+    _echo("店铺\t" + "\t".join(stems))
+    for store in dict.fromkeys(o.job.store for o in result.outcomes):
+        cells = []
+        for stem in stems:
+            o = next((o for o in result.outcomes
+                      if o.job.store == store and o.job.notebook == stem), None)
+            cells.append("—" if o is None else marks[o.state] + (
+                f" {o.seconds:.1f}s" if o.state != "skipped" else ""))
+        _echo(f"{store}\t" + "\t".join(cells))
+    for o in result.failed:
+        _echo(f"失败：{o.job.store} {o.job.notebook} {o.job.day}：{o.error}")
+    counts = {k: sum(o.state == k for o in result.outcomes) for k in marks}
+    _echo(f"成功 {counts['ok']}，失败 {counts['failed']}，跳过 {counts['skipped']}，"
+          f"用时 {result.seconds:.1f} 秒；索引 {paths.index_file()}")
+    if result.exit_code:
+        raise typer.Exit(result.exit_code)
 
 
 @app.command("audit-reports")
@@ -345,6 +377,78 @@ def audit_reports_cmd(
     _echo(f"检查 {len(result)} 个报告，发现 {total} 处个人信息或外部引用")
     if total:
         raise typer.Exit(1)
+
+
+promo_app = typer.Typer(no_args_is_help=True,
+                        help="大促日历：登记和查看促销活动（promotions 表）")
+app.add_typer(promo_app, name="promo")
+
+
+def _iso(value: str, flag: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        _fail(config.ConfigError(f"{flag} 应是 ISO 日期（例如 2026-10-24），收到 {value!r}"))
+        raise  # unreachable: _fail exits
+
+
+@promo_app.command("add")
+def promo_add(
+    name: Annotated[str, typer.Argument(help="promotion name, e.g. 2026双11")],
+    start: Annotated[str, typer.Option(help="first day of the main window (ISO)")],
+    end: Annotated[str, typer.Option(help="last day of the main window (ISO)")],
+    kind: Annotated[str, typer.Option(help="kind, e.g. 双11, 618, 聚划算")] = "",
+    preheat: Annotated[str, typer.Option(help="first day of the pre-heat (ISO); default: start")
+                       ] = "",
+    store: Annotated[str, typer.Option(help="store id")] = "demo",
+) -> None:
+    """Add or replace a promotion (name, kind, pre-heat, main window) in the store's table."""
+    import pandas as pd
+
+    from storeops.timeutil import SHANGHAI
+
+    first, last = _iso(start, "--start"), _iso(end, "--end")
+    pre = _iso(preheat, "--preheat") if preheat.strip() else first
+    if last < first or pre > first:
+        _fail(config.ConfigError(
+            f"日期不合理：需要 预热 ≤ 开始 ≤ 结束，收到 {pre}、{first}、{last}"))
+    if not name.strip():
+        _fail(config.ConfigError("活动名称不能为空"))
+    now = datetime.now(SHANGHAI).replace(tzinfo=None)
+    row = pd.DataFrame([{
+        "shop_id": store, "name": name.strip(), "kind": kind.strip() or None,
+        "preheat_start": pre, "start_date": first, "end_date": last,
+        "_source_file": "storeops promo add", "_source_row": None, "_loaded_at": now,
+        "_file_sha256": None, "_export_key": now.strftime("%Y%m%d%H%M%S"),
+    }])
+    try:
+        config.get_store(store)
+        with warehouse.open_store(store, read_only=False) as con:
+            con.execute("BEGIN")
+            try:
+                warehouse.upsert(con, "promotions", row)
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+    except StoreopsError as exc:
+        _fail(exc)
+    _echo(f"[{store}] 已登记 {name.strip()}：预热 {pre}，正式 {first} ~ {last}")
+
+
+@promo_app.command("list")
+def promo_list(store: Annotated[str, typer.Option(help="store id")] = "demo") -> None:
+    """List the store's promotions, newest first."""
+    try:
+        config.get_store(store)
+        with warehouse.open_store(store) as con:
+            rows = warehouse.query_rows(con, "camp_promotions")
+    except StoreopsError as exc:
+        _fail(exc)
+    _echo("名称\t类型\t预热开始\t开始\t结束")
+    for r in rows:
+        _echo("\t".join(["—" if v is None else str(v) for v in (
+            r["name"], r["kind"], r["preheat_start"], r["start_date"], r["end_date"])]))
 
 
 @app.command()

@@ -1,0 +1,147 @@
+"""campaign_postmortem.ipynb on a small demo store, checked against the raw export files.
+
+The figures are recomputed here with plain pandas + Decimal from the ExportOrderList CSVs (not
+through storeops' readers or SQL): GMV of the windows, the same-weekday baseline of the
+comparable days (国庆 skipped), new vs returning buyers by 买家会员名, the refund rate.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from storeops import calendar, demo, paths, runner
+from storeops.ingest import load
+
+END = date(2026, 11, 26)
+REPORT = date(2026, 11, 19)
+PREHEAT, START, FINISH, TAIL_END = (date(2026, 10, 15), date(2026, 10, 24),
+                                    date(2026, 11, 11), date(2026, 11, 18))
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory):
+    """A 60-day demo store (orders from 09-28), ingested; the post-mortem run for 双11."""
+    root = tmp_path_factory.mktemp("camp")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("STOREOPS_HOME", str(root))
+        demo.generate("demo", end=END, days=60, daily_orders=15)
+        load.ingest("demo")
+        result = runner.run_notebook("demo", "campaign", REPORT, {"campaign": "双11"})
+        assert result.ok, result.error
+        yield root
+
+
+def _orders(raw: Path) -> pd.DataFrame:
+    frames = []
+    for f in sorted((raw / "订单报表").glob("ExportOrderList*.csv")):
+        stamp = re.search(r"(\d{12})", f.name).group(1)
+        frame = pd.read_csv(f, encoding="gb18030", dtype=str, keep_default_na=False)
+        frames.append(frame.assign(_stamp=stamp))
+    orders = pd.concat(frames).sort_values("_stamp", kind="stable")
+    orders.columns = [c.strip() for c in orders.columns]
+    orders["订单编号"] = orders["订单编号"].str.strip('="')
+    orders = orders.drop_duplicates("订单编号", keep="last")
+    paid = orders.loc[orders["订单付款时间"].str.len() > 0]
+    return paid.assign(day=paid["订单付款时间"].str[:10].map(date.fromisoformat),
+                       amount=paid["买家实际支付金额"].map(Decimal),
+                       refund=paid["退款金额"].map(lambda v: Decimal(v) if v else Decimal(0)))
+
+
+def _gmv(orders: pd.DataFrame, first: date, last: date) -> Decimal:
+    picked = orders.loc[(orders["day"] >= first) & (orders["day"] <= last)]
+    return sum(picked["amount"], Decimal(0))
+
+
+def _by_hand(raw: Path) -> dict:
+    orders = _orders(raw)
+    first_day = min(orders["day"])
+    comparable = []
+    day = PREHEAT - timedelta(days=1)
+    while day >= first_day and len(comparable) < 28:
+        if calendar.special_day(day) is None:  # 国庆 10-01..10-07 is skipped
+            comparable.append(day)
+        day -= timedelta(days=1)
+    daily = {d: _gmv(orders, d, d) for d in comparable}
+    baseline = Decimal(0)
+    d = PREHEAT
+    while d <= TAIL_END:
+        same = [v for k, v in daily.items() if k.weekday() == d.weekday()] or list(daily.values())
+        baseline += (sum(same, Decimal(0)) / len(same)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        d += timedelta(days=1)
+    actual = _gmv(orders, PREHEAT, TAIL_END)
+    camp = orders.loc[(orders["day"] >= PREHEAT) & (orders["day"] <= FINISH)]
+    first_paid = orders.groupby("买家会员名")["订单付款时间"].min()
+    buyers = camp["买家会员名"].unique()
+    new = sum(first_paid[b] >= PREHEAT.isoformat() for b in buyers)
+    return {"actual": actual, "baseline": baseline, "days": len(comparable), "new": new,
+            "returning": len(buyers) - new,
+            "refund_rate": float(sum(camp["refund"], Decimal(0)) / sum(camp["amount"],
+                                                                        Decimal(0)))}
+
+
+def _metrics(root: Path) -> dict:
+    path = root / "reports/demo" / REPORT.isoformat() / "campaign_postmortem.metrics.json"
+    return json.loads(path.read_text("utf-8"))["metrics"]
+
+
+def test_metrics_match_the_raw_exports(home):
+    got = _metrics(home)
+    want = _by_hand(home / "data/raw/demo")
+    assert got["campaign"] == "2026年双11"
+    assert got["windows"]["preheat_start"] == PREHEAT.isoformat()
+    assert got["windows"]["start"] == START.isoformat()
+    assert got["baseline_days"] == want["days"]
+    assert Decimal(str(got["actual_gmv"])) == want["actual"]
+    assert Decimal(str(got["baseline_gmv"])) == want["baseline"]
+    assert Decimal(str(got["incremental_gmv"])) == want["actual"] - want["baseline"]
+    assert (got["new_buyers"], got["returning_buyers"]) == (want["new"], want["returning"])
+    assert got["refund_rate"] == pytest.approx(want["refund_rate"])
+    # the money model reconciles: profit = gross profit − cost, ROI = gross profit ÷ cost
+    profit = Decimal(str(got["incremental_gross_profit"])) - Decimal(str(got["campaign_cost"]))
+    assert Decimal(str(got["incremental_profit"])) == profit
+    assert got["campaign_roi"] == pytest.approx(
+        got["incremental_gross_profit"] / got["campaign_cost"])
+    assert 0 < got["ad_cost_ratio"] < 1
+
+
+def test_html_report_has_every_section(home):
+    html = (home / "reports/demo" / REPORT.isoformat() / "campaign_postmortem.html"
+            ).read_text("utf-8")
+    for heading in ("结论", "窗口与基线", "增量", "成本与 ROI", "小时曲线", "买家", "商品",
+                    "退款尾巴", "发货", "下次怎么做"):
+        assert f">{heading}</h2>" in html
+    assert "Traceback" not in html
+
+
+def test_store_with_orders_only(home, tmp_path, monkeypatch):
+    """Only the order report: no promotions sheet, ads, lines, refunds export or traffic."""
+    monkeypatch.setenv("STOREOPS_HOME", str(tmp_path))
+    raw = tmp_path / "data/raw/bare/订单报表"
+    shutil.copytree(home / "data/raw/demo/订单报表", raw)
+    for f in raw.glob("*.xlsx"):  # 生意参谋 files kept in the same folder by the demo
+        f.unlink()
+    load.ingest("bare")
+    result = runner.run_notebook("bare", "campaign", REPORT, {"campaign": "双11"})
+    assert result.ok, result.error
+    got = json.loads(paths.metrics_file("bare", REPORT, "campaign_postmortem")
+                     .read_text("utf-8"))["metrics"]
+    # no 大促日历 sheet: the platform calendar's usual 双11 dates (pre-heat 10-20, main 10-31)
+    assert got["windows"]["source"] == "平台日历"
+    assert got["windows"]["preheat_start"] == "2026-10-20"
+    orders = _orders(home / "data/raw/demo")
+    assert Decimal(str(got["actual_gmv"])) == _gmv(orders, date(2026, 10, 20), TAIL_END)
+    assert got["new_buyers"] is not None and got["refund_rate"] is not None
+    assert got["ad_spend"] == 0 and got["discount_cost"] is None
+    assert got["taoke_commission"] is None and got["pareto_items_80"] is None
+    # nothing spent: no ROI, and the profit is the gross profit
+    assert got["campaign_roi"] is None
+    assert got["incremental_profit"] == got["incremental_gross_profit"]
