@@ -292,7 +292,7 @@ def run(
     write_index()
     if not result.ok:
         typer.echo(f"失败：{store} {result.notebook} {result.day}：{result.error}（执行过的 "
-                   f"notebook 保存在 {result.ipynb.with_suffix('.failed.ipynb')}）", err=True)
+                   f"notebook 保存在 {result.ipynb}）", err=True)
         raise typer.Exit(1)
     _echo(str(result.html))
 

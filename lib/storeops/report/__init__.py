@@ -182,8 +182,8 @@ def show_customers(status: Any, *, recall_days: int = 30) -> None:
                   "上传含买家会员名的订单报表即可显示本节。")
         return
     frame = pd.DataFrame([("活跃（30天内购买）", status.active),
-                          ("沉睡（30–50天）", status.sleeping),
-                          ("流失（50天以上）", status.lost),
+                          ("沉睡（31–50天）", status.sleeping),
+                          ("流失（超过50天）", status.lost),
                           (f"今日待召回（恰好{recall_days}天前购买）", status.recall_due)],
                          columns=["客户", "人数"])
     tables.show_html(tables.html_table(frame, formats={"人数": tables.fmt_int}))
