@@ -185,3 +185,19 @@ def test_the_planted_bad_day_is_caught(store):
     median = (history[1] + history[2]) / 2
     gmv = next(a for a in got["metrics"]["anomalies"] if a["metric"] == "gmv")
     assert gmv["change_pct"] == pytest.approx(float((today - median) / median))
+
+
+def test_data_stamp_names_gaps_and_absent_sources(home):
+    import pandas as pd
+
+    from storeops import report, warehouse
+
+    con = warehouse.connect("g", read_only=False)
+    warehouse.upsert(con, "shop_daily", pd.DataFrame({
+        "shop_id": "g", "visitors": [1, 1, 1],
+        "stat_date": pd.to_datetime(["2026-11-20", "2026-11-22", "2026-11-24"])}))
+    present, absent = report.data_stamp(con, date(2026, 11, 26))
+    # 11-21 and 11-23 are missing before the last day; 11-25/26 are "not yet" (not reached)
+    assert present == ["生意参谋 店铺日报：截至 11-24（未覆盖报告日），缺 11-21、11-23"]
+    assert "订单报表" in absent and "库存" in absent
+    con.close()

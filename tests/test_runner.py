@@ -231,3 +231,14 @@ def test_error_line():
     assert runner.error_line(exc) == "ZeroDivisionError: division by zero"
     assert runner.error_line(RuntimeError("first\n\nKernel died\n")) == "RuntimeError: Kernel died"
     assert runner.error_line(RuntimeError()) == "RuntimeError"
+
+
+def test_contents_link_every_section_heading():
+    body = ('<h1 class="so-title">日报</h1><p class="so-subtitle">店 · 2026-11-26</p>'
+            "<h2>今日结论</h2><p>x</p><h2>核心指标</h2><h2>流量 &amp; 商品</h2>")
+    got = runner.add_contents(body)
+    assert got.count('<a href="#so-s') == 3
+    assert '<h2 id="so-s3">流量 &amp; 商品</h2>' in got
+    assert got.index('class="so-toc"') < got.index("今日结论</h2>")
+    assert runner.add_contents("<h2>a</h2><h2>b</h2>") == (
+        '<h2 id="so-s1">a</h2><h2 id="so-s2">b</h2>')  # too few sections: no contents

@@ -273,10 +273,44 @@ def export_html(nb_path: Path, html_path: Path, *, title: str) -> Path:
             f"{html_path.name} 会从网络加载内容（{', '.join(refs[:3]) or '<script src>'}）："
             "报告必须离线可读，请去掉该输出或改用内嵌图片"
         )
+    body = add_contents(body)
     size = len(body.encode("utf-8"))
     if size > MAX_HTML_BYTES:
         logger.warning("%s is %.1f MB, over the 2 MB report budget", html_path, size / 1e6)
     return _atomic_write(html_path, body)
+
+
+_H2 = re.compile(r"<h2(?P<attrs>[^>]*)>(?P<text>.*?)</h2>", re.DOTALL)
+
+
+def add_contents(body: str) -> str:
+    """
+    Give every section heading an anchor and put a table of contents under the title.
+
+    Done on the finished HTML (no script): the headings are the ``<h2>`` the report
+    library writes, whose text is already escaped. Pages with fewer than three sections
+    are left as they are.
+    """
+    headings: list[str] = []
+
+    def anchor(match: re.Match[str]) -> str:
+        if "id=" in match.group("attrs"):
+            return match.group(0)
+        headings.append(match.group("text"))
+        return f'<h2 id="so-s{len(headings)}"{match.group("attrs")}>{match.group("text")}</h2>'
+
+    body = _H2.sub(anchor, body)
+    if len(headings) < 3:
+        return body
+    plain = [re.sub(r"<[^>]+>", "", h).strip() for h in headings]
+    links = "".join(f'<li><a href="#so-s{i}">{text}</a></li>'
+                    for i, text in enumerate(plain, start=1))
+    nav = f'<nav class="so-toc" aria-label="目录"><ol>{links}</ol></nav>'
+    title_end = body.find("</p>", body.find('class="so-subtitle"'))
+    if title_end < 0:
+        return body
+    cut = title_end + len("</p>")
+    return body[:cut] + nav + body[cut:]
 
 
 # --- running ---------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import duckdb
@@ -20,7 +20,7 @@ from storeops.analysis.anomaly import Anomaly
 from storeops.analysis.decompose import FactorSplit
 from storeops.report import charts, narrative, tables
 from storeops.report.record import write_metrics
-from storeops.timeutil import resolve_day
+from storeops.timeutil import SHANGHAI, resolve_day
 
 logger = logging.getLogger(__name__)
 
@@ -63,10 +63,11 @@ def start(store: str, report_date: str | date = "", *, notebook: str) -> ReportC
 def show_title(ctx: ReportContext, title: str) -> None:
     """Show the report's heading: title, store name and day."""
     weekday = "一二三四五六日"[ctx.day.weekday()]
+    made = datetime.now(SHANGHAI).strftime("%Y-%m-%d %H:%M")
     tables.show_html(
         f'<h1 class="so-title">{tables.escape(title)}</h1>'
         f'<p class="so-subtitle">{tables.escape(ctx.store.name)} · '
-        f"{ctx.day.isoformat()}（周{weekday}）</p>"
+        f"{ctx.day.isoformat()}（周{weekday}）· 生成于 {made}</p>"
     )
 
 
@@ -264,16 +265,62 @@ def show_provinces(frame: pd.DataFrame) -> None:
     tables.show_html(tables.html_table(shown, align_right={"支付金额", "占比", "支付订单数"}))
 
 
-def show_data_stamp(coverage: list[dict[str, Any]], day: date) -> None:
-    """Say, for each source, the last day available and whether it reaches the report day."""
-    parts = []
-    for c in coverage:
-        if c["last_day"] is None:
-            parts.append(f"{c['label']}：无数据")
+STAMP_SOURCES = {
+    "orders": ("订单报表", True), "shop_daily": ("生意参谋 店铺日报", True),
+    "traffic_sources": ("生意参谋 流量来源", True), "ad_reports": ("推广报表", True),
+    "cs_agents": ("客服绩效", True), "refunds": ("退款单", False), "reviews": ("评价", False),
+    "dsr": ("店铺DSR", False), "inventory": ("库存", False),
+}
+"""Sources named in the data stamp: label, and whether a missing day is a gap."""
+
+
+def _span_text(days: list[date]) -> str:
+    """``[11-20, 11-23, 11-24, 11-25]`` -> ``11-20、11-23~11-25``."""
+    runs: list[list[date]] = []
+    for d in days:
+        if runs and (d - runs[-1][-1]).days == 1:
+            runs[-1].append(d)
         else:
-            late = "" if c["last_day"] >= day else "（未覆盖报告日）"
-            parts.append(f"{c['label']}：截至 {c['last_day'].isoformat()}{late}")
-    show_note("数据截至 — " + "；".join(parts))
+            runs.append([d])
+    return "、".join(r[0].strftime("%m-%d") + (f"~{r[-1].strftime('%m-%d')}" if len(r) > 1
+                                                else "") for r in runs)
+
+
+def data_stamp(con: duckdb.DuckDBPyConnection, day: date) -> tuple[list[str], list[str]]:
+    """
+    Return (one line per source present: last day and gaps in the last 30 days, sources absent).
+
+    A daily source's gap is a day between its first day in the window and the report day
+    without data; a source that has not reached the report day says so.
+    """
+    rows = {r["source"]: r for r in warehouse.query_rows(con, "stamp", day=day)}
+    present, absent = [], []
+    for source, (label, daily) in STAMP_SOURCES.items():
+        row = rows.get(source)
+        if row is None or row["last_day"] is None:
+            absent.append(label)
+            continue
+        text = f"{label}：截至 {row['last_day'].strftime('%m-%d')}"
+        if row["last_day"] < day:
+            text += "（未覆盖报告日）"
+        recent = row["recent"] or []
+        if daily and recent:
+            have = set(recent)
+            span = [recent[0] + timedelta(days=i) for i in range((day - recent[0]).days + 1)]
+            missing = [d for d in span if d not in have and d <= row["last_day"]]
+            if missing:
+                text += f"，缺 {_span_text(missing)}"
+        present.append(text)
+    return present, absent
+
+
+def show_data_stamp(con: duckdb.DuckDBPyConnection, day: date) -> None:
+    """Show, for each source, the last day available and its gaps, and which are absent."""
+    present, absent = data_stamp(con, day)
+    line = "数据截至 — " + "；".join(present) if present else "没有任何数据"
+    if absent:
+        line += f"。本报告没有：{'、'.join(absent)}（相应部分显示为缺失，不是 0）"
+    tables.show_html(f'<p class="so-stamp">{tables.escape(line)}</p>')
 
 
 def record(ctx: ReportContext, figures: dict[str, Any]) -> None:
