@@ -290,7 +290,8 @@ def report_files(root: Path, store: str | None = None) -> list[Path]:
     if not base.is_dir():
         return []
     return sorted(p for p in base.rglob("*.html")
-                  if p.is_file() and not p.name.startswith("."))
+                  if p.is_file() and not p.name.startswith(".")
+                  and not p.name.endswith(".withheld.html"))  # held back already
 
 
 def _store_of(root: Path, path: Path) -> str | None:

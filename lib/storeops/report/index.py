@@ -94,8 +94,8 @@ def _read_json(path: Path) -> dict | None:
 
 def _split(name: str) -> tuple[str, str] | None:
     """Return (stem, suffix) of a report file name, None for anything else."""
-    if name.startswith(".") or name == "index.html":
-        return None
+    if name.startswith(".") or name == "index.html" or name.endswith(".withheld.html"):
+        return None  # a page the privacy audit held back is never linked
     for suffix in SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix):
             return name[: -len(suffix)], suffix
