@@ -27,9 +27,11 @@ test: $(STAMP)
 	$(VENV)/bin/ruff check --quiet lib tests notebooks benchmarks
 	$(PY) -m pytest -q
 
+# The "storeops" kernel is this .venv's python (the same environment papermill uses): notebooks
+# keep kernelspec python3 for the batch, and lab opens them with storeops as its default kernel.
 lab: $(STAMP)
 	$(PY) -m ipykernel install --user --name storeops --display-name "storeops" >/dev/null
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --MappingKernelManager.default_kernel_name=storeops
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check lib tests notebooks benchmarks
