@@ -21,3 +21,11 @@ def test_platform_events():
     assert calendar.special_day(date(2026, 11, 26)) is None
     assert calendar.same_weekdays_before(date(2026, 11, 26), 2) == [date(2026, 11, 19),
                                                                      date(2026, 11, 12)]
+
+
+def test_computed_holidays_are_named_in_chinese():
+    # 2027: 清明 2027-04-05; the computed calendar also has "(observed)" and joined names
+    assert calendar.holiday_name(date(2027, 4, 5)) == "清明（预计）"
+    names = {calendar.holiday_name(date(2028, 1, 1) + __import__("datetime").timedelta(d))
+             for d in range(366)} - {None}
+    assert all(not any(c.isascii() and c.isalpha() for c in n) for n in names), names

@@ -41,11 +41,16 @@ def store(tmp_path_factory):
                                           "period=week"])
         assert result.exit_code == 0, result.output
         folder = paths.report_dir("demo", DAY)
-        out["week"] = json.loads((folder / "period_review.metrics.json").read_text("utf-8"))
-        shutil.copy(folder / "period_review.html", home / "week.html")
+        out["week"] = json.loads((folder / "period_review_week.metrics.json")
+                                 .read_text("utf-8"))
+        shutil.copy(folder / "period_review_week.html", home / "week.html")
         done = runner.run_notebook("demo", "period", DAY, {"period": "month"})
         assert done.ok, done.error
-        out["month"] = json.loads((folder / "period_review.metrics.json").read_text("utf-8"))
+        out["month"] = json.loads((folder / "period_review_month.metrics.json")
+                                  .read_text("utf-8"))
+        # a week's and a month's review of one day live side by side
+        assert (folder / "period_review_week.html").exists()
+        assert done.notebook == "period_review_month"
         yield home, out
 
 

@@ -242,3 +242,10 @@ def test_contents_link_every_section_heading():
     assert got.index('class="so-toc"') < got.index("今日结论</h2>")
     assert runner.add_contents("<h2>a</h2><h2>b</h2>") == (
         '<h2 id="so-s1">a</h2><h2 id="so-s2">b</h2>')  # too few sections: no contents
+
+
+def test_a_report_per_period_kind():
+    assert runner.output_name("period_review", {"period": "month"}) == "period_review_month"
+    assert runner.output_name("period_review", {}) == "period_review_week"
+    assert runner.output_name("daily_review", {"period": "month"}) == "daily_review"
+    assert runner.output_name("period_review", {"period": "../x"}) == "period_review"

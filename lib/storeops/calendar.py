@@ -21,8 +21,14 @@ _HOLIDAY_ZH = {
     "Labour Day": "劳动节", "Dragon Boat Festival": "端午", "National Day": "国庆",
     "Mid-autumn Festival": "中秋", "Chinese New Year's Eve": "除夕",
     "Chinese New Year (Spring Festival)": "春节", "Labor Day": "劳动节",
-    "Mid-Autumn Festival": "中秋",
+    "Mid-Autumn Festival": "中秋", "Tomb-Sweeping Day": "清明",
 }
+
+
+def _zh(name: str) -> str:
+    """Chinese name of a holiday from either calendar ("A; B" and "(observed)" handled)."""
+    parts = [p.strip().removesuffix(" (observed)") for p in name.split(";")]
+    return "·".join(dict.fromkeys(_HOLIDAY_ZH.get(p, p) for p in parts))
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,10 +54,10 @@ def holiday_name(day: date) -> str | None:
         name = _computed_holidays(day.year).get(day)
         if name is None:
             return None
-        return f"{_HOLIDAY_ZH.get(name, name)}（预计）"
+        return f"{_zh(name)}（预计）"
     if not on_holiday or name is None:
         return None
-    return _HOLIDAY_ZH.get(name, name)
+    return _zh(name)
 
 
 @cache

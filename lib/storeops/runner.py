@@ -372,6 +372,25 @@ def _check_params(params: dict[str, str] | None) -> dict[str, str]:
     return params
 
 
+OUTPUT_VARIANTS = {"period_review": ("period", "week")}
+"""Notebooks that make one report per value of a parameter: (parameter, its default)."""
+
+
+def output_name(stem: str, params: dict[str, str]) -> str:
+    """
+    Return the report's file stem: the notebook's, plus the variant it was run for.
+
+    ``period_review`` run with ``period=month`` writes ``period_review_month.html``, so a
+    week's and a month's review of one day do not overwrite each other.
+    """
+    variant = OUTPUT_VARIANTS.get(stem)
+    if variant is None:
+        return stem
+    key, default = variant
+    value = params.get(key) or default
+    return f"{stem}_{value}" if re.fullmatch(r"[A-Za-z0-9_-]+", value) else stem
+
+
 def run_notebook(
     store: str,
     notebook: str,
@@ -415,6 +434,7 @@ def run_notebook(
     stem = resolve_notebook(notebook)
     extra = _check_params(params)
     parameters = {"store": store, "report_date": day.isoformat(), **extra}
+    name = output_name(stem, extra)
 
     out_dir = paths.report_dir(store, day)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -460,7 +480,7 @@ def run_notebook(
         shutil.rmtree(ipc_dir, ignore_errors=True)
 
     try:
-        return _finish(store, stem, day, start, error, tmp_ipynb, captured)
+        return _finish(store, name, day, start, error, tmp_ipynb, captured)
     finally:
         tmp_ipynb.unlink(missing_ok=True)  # only left behind if something above was interrupted
 

@@ -1,0 +1,279 @@
+"""The annual plan's arithmetic, calendar and targets writing, checked by hand."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storeops import config, warehouse
+from storeops.analysis import plan as pl
+from storeops.ingest import load
+
+# ---------------------------------------------------------------- allocation
+
+
+def test_allocate_by_hand():
+    # 10 / 3 = 3.33 each: floors 3+3+3 = 9, the one yuan left goes to the first (ties → earlier)
+    assert pl.allocate(10, [1, 1, 1]) == [4, 3, 3]
+    # quotas 100 × (0.2, 0.3, 0.5) are whole: no remainder
+    assert pl.allocate(100, [2, 3, 5]) == [20, 30, 50]
+    # quotas 7 × (1/6, 2/6, 3/6) = 1.17, 2.33, 3.5: floors 1+2+3 = 6, the yuan → 3.5 (largest .5)
+    assert pl.allocate(7, [1, 2, 3]) == [1, 2, 4]
+    assert pl.allocate(5, [0, 0]) == [3, 2]  # no weight: split evenly
+    assert pl.allocate(0, [1, 2]) == [0, 0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(total=st.integers(0, 10**10),
+       weights=st.lists(st.floats(0, 1e6, allow_nan=False, allow_infinity=False),
+                        min_size=1, max_size=370))
+def test_allocate_adds_up_exactly(total, weights):
+    parts = pl.allocate(total, weights)
+    assert sum(parts) == total
+    assert all(p >= 0 for p in parts)
+    s = sum(Fraction(w) for w in weights)
+    for p, w in zip(parts, weights, strict=True):
+        quota = total * Fraction(w) / s if s else Fraction(total, len(weights))
+        assert abs(p - quota) < 1
+
+
+@settings(max_examples=50, deadline=None)
+@given(total=st.integers(0, 10**9),
+       season=st.lists(st.floats(0.1, 5, allow_nan=False), min_size=12, max_size=12),
+       week=st.lists(st.floats(0.1, 3, allow_nan=False), min_size=7, max_size=7))
+def test_year_month_day_chain_adds_up(total, season, week):
+    days = [date(2027, 1, 1) + timedelta(days=i) for i in range(365)]
+    w = [season[d.month - 1] * week[d.weekday()] for d in days]
+    months = pl.allocate(total, [sum(x for x, d in zip(w, days, strict=True) if d.month == m)
+                                 for m in range(1, 13)])
+    assert sum(months) == total
+    for m in range(1, 13):
+        parts = pl.allocate(months[m - 1], [x for x, d in zip(w, days, strict=True)
+                                            if d.month == m])
+        assert sum(parts) == months[m - 1]
+
+
+# ---------------------------------------------------------------- calendar
+
+
+@pytest.mark.parametrize(("year", "eve"), [
+    (2024, date(2024, 2, 9)), (2025, date(2025, 1, 28)), (2026, date(2026, 2, 16)),
+    (2027, date(2027, 2, 5)), (2028, date(2028, 1, 25)),
+])
+def test_spring_festival_stop(year, eve):
+    assert pl.new_year_eve(year) == eve
+    # 除夕 − 5 … 正月初六 (除夕 + 6)
+    assert pl.spring_stop(year) == (eve - timedelta(days=5), eve + timedelta(days=6))
+
+
+@pytest.mark.parametrize("year", [2025, 2026, 2027, 2028])
+def test_double_eleven_on_its_day(year):
+    windows = {w.name: w for w in pl.planned_windows(year, [])}
+    assert windows["双11"].end == date(year, 11, 11)
+    assert windows["双12"].end == date(year, 12, 12)
+    assert windows["618"].end == date(year, 6, 18)
+
+
+def test_store_window_moves_to_plan_year():
+    promos = [{"name": "2026年双11", "kind": "平台大促", "window_start": date(2026, 10, 15),
+               "start_date": date(2026, 10, 24), "end_date": date(2026, 11, 11)}]
+    w = {x.name: x for x in pl.planned_windows(2027, promos)}["双11"]
+    assert (w.start, w.main_start, w.end) == (date(2027, 10, 15), date(2027, 10, 24),
+                                             date(2027, 11, 11))
+    assert w.source.startswith("店铺大促日历")
+
+
+@pytest.mark.parametrize(("name", "canon"), [
+    ("2026年双11", "双11"), ("2025年38女王节", "38节"), ("618", "618"), ("年货节", "年货节"),
+    ("2026年双12", "双12"), ("店庆", None),
+])
+def test_canonical_event(name, canon):
+    assert pl.canonical_event(name) == canon
+
+
+def test_holidays_2027_are_estimated_in_chinese():
+    assert pl.holiday_label(date(2027, 2, 6)) == "春节（预计）"
+    assert pl.holiday_label(date(2027, 4, 5)) == "清明（预计）"
+    assert pl.holiday_label(date(2026, 10, 1)) == "国庆"  # chinese-calendar knows 2026
+    assert pl.holiday_label(date(2027, 3, 3)) is None
+
+
+@pytest.mark.parametrize(("day", "span"), [
+    (date(2026, 11, 26), (date(2025, 11, 1), date(2026, 10, 31))),
+    (date(2026, 11, 30), (date(2025, 12, 1), date(2026, 11, 30))),
+    (date(2026, 1, 15), (date(2025, 1, 1), date(2025, 12, 31))),
+])
+def test_history_span(day, span):
+    assert pl.history_span(day) == span
+
+
+def test_measure_uplift_by_hand():
+    w = pl.Window("38节", date(2026, 3, 6), date(2026, 3, 6), date(2026, 3, 8), "test")
+    gmv = {date(2026, 3, 6) - timedelta(days=k): 100.0 for k in range(1, 29)}
+    gmv[date(2026, 3, 5)] = 999.0  # a Thursday in another event: excluded
+    gmv |= {date(2026, 3, 6): 300.0, date(2026, 3, 7): 250.0, date(2026, 3, 8): 350.0}
+    u = pl.measure_uplift(gmv, w, {date(2026, 3, 5)})
+    # baseline: 3 days × 100 (Fri, Sat, Sun of the 4 weeks before) = 300; window 900
+    assert (u.gmv, u.baseline, u.uplift) == (Decimal(900), Decimal(300), 3.0)
+    assert pl.measure_uplift({}, w, set()) is None
+
+
+# ---------------------------------------------------------------- funnel, team
+
+
+def test_uv_needed_by_hand():
+    # 本月所需UV = 目标 ÷ (转化率 × 客单价): 100 000 ÷ (0.025 × 200) = 20 000
+    assert pl.uv_needed(100_000, Decimal("0.025") * Decimal(200)) == 20_000
+    assert pl.uv_needed(100_001, Decimal(5)) == 20_001  # ⌈20 000.2⌉
+    assert pl.uv_needed(100_000, None) is None
+
+
+@pytest.mark.parametrize(("revenue", "tier", "heads"), [
+    (Decimal(50_000), "起步", 2),  # budget 3 250 < 4 000: the smallest team anyway
+    (Decimal(100_000), "起步", 2),  # 6 500 ≥ 4 000
+    (Decimal(300_000), "成长", 6),  # 19 500 ≥ 19 000 (6 500 + 5 000 + 5 000 + 2 500)
+    (Decimal(400_000), "扩张", 7),  # 26 000 ≥ 21 500
+    (Decimal(600_000), "成熟", 12),  # 39 000 ≥ 38 000
+])
+def test_team_by_revenue_tier(revenue, tier, heads):
+    t = pl.team_for(revenue, 0.065)
+    assert (t["tier"], t["headcount"]) == (tier, heads)
+
+
+def test_team_grows_past_top_tier():
+    # budget 1 000 000 × 0.065 = 65 000; top tier ¥38 000 for 12 people = 3 166.67 per head
+    # → 20 people
+    assert pl.team_for(Decimal(1_000_000), 0.065)["headcount"] == 20
+
+
+def test_parameters():
+    assert pl.resolve_year("", date(2026, 11, 26)) == 2027
+    assert pl.resolve_year("0", date(2026, 11, 26)) == 2027
+    assert pl.resolve_year("2028", date(2026, 11, 26)) == 2028
+    assert pl.parse_money("800万") == Decimal(8_000_000)
+    assert pl.parse_growth("30%") == pytest.approx(0.3)
+    assert pl.parse_growth("") is None
+    with pytest.raises(config.ConfigError):
+        pl.resolve_year("明年", date(2026, 11, 26))
+
+
+def test_settings_override(monkeypatch, tmp_path):
+    monkeypatch.setenv("STOREOPS_HOME", str(tmp_path))
+    (tmp_path / "stores.toml").write_text(
+        '[stores.s]\nname = "S"\n[stores.s.plan]\nspring_factor = 0.5\n'
+        'event_uplift = { "双11" = 2.5 }\n[stores.s.plan."激进"]\ngrowth = 0.8\n', "utf-8")
+    conf = pl.settings(config.get_store("s"))
+    assert conf.spring_factor == 0.5
+    assert conf.event_uplift["双11"] == 2.5
+    assert conf.scenarios["激进"].growth == 0.8
+    assert conf.scenarios["基准"] == pl.DEFAULT_SCENARIOS["基准"]
+
+
+# ---------------------------------------------------------------- a tiny 3-month store
+
+
+@pytest.fixture
+def tiny(monkeypatch, tmp_path):
+    """A store with 92 days of orders (2026-08-01 … 2026-10-31): ¥1 000 a day, ¥1 500 on
+    Saturdays; 200 visitors a day; 4 orders of distinct buyers a day."""
+    monkeypatch.setenv("STOREOPS_HOME", str(tmp_path))
+    con = warehouse.connect("t", read_only=False)
+    rows, uv = [], []
+    d = date(2026, 8, 1)
+    n = 0
+    while d <= date(2026, 10, 31):
+        amount = Decimal(1500 if d.weekday() == 5 else 1000) / 4
+        for k in range(4):
+            n += 1
+            at = datetime.combine(d, datetime.min.time()) + timedelta(hours=10 + k)
+            rows.append(("t", f"o{n}", f"b{n}", amount, at, at))
+        uv.append(("t", d, 200))
+        d += timedelta(days=1)
+    con.executemany("INSERT INTO orders (shop_id, order_id, buyer_key, paid_amount, created_at,"
+                    " paid_at) VALUES (?, ?, ?, ?, ?, ?)", rows)
+    con.executemany("INSERT INTO shop_daily (shop_id, stat_date, visitors) VALUES (?, ?, ?)", uv)
+    yield con
+    con.close()
+
+
+def test_plan_on_three_months(tiny):
+    hist = pl.history(tiny, date(2026, 11, 26))
+    assert hist.covered_days == 92
+    conf = pl.settings(config.StoreConfig(id="t", name="t"))
+    p = pl.make(hist, conf, year=2027, annual_target="1200000")
+    assert p.annual_target == 1_200_000
+    assert sum(p.quarters) == 1_200_000 == int(p.months["target"].sum())
+    for month, target in zip(p.months["month"], p.months["target"], strict=True):
+        m = int(month[5:])
+        assert int(p.days.loc[p.days["month"] == m, "target"].sum()) == target
+    # months without history use index 1.0 and are named as defaults
+    assert set(hist.missing_months) == set(range(1, 13)) - {8, 9, 10}
+    assert any("1.0" in x for x in p.defaults_used)
+    # UV value = GMV ÷ Σ日访客 over the last 90 days (08-03 … 10-31):
+    # 13 Saturdays (08-08 … 10-31) × 1 500 + 77 other days × 1 000 = 96 500;
+    # UV 90 × 200 = 18 000 → ¥5.361
+    assert p.uv_value == Decimal(96_500) / Decimal(18_000)
+    jan = int(p.months.loc[0, "target"])
+    assert p.months.loc[0, "uv_needed"] == -(-jan * 18_000 // 96_500)  # ⌈jan ÷ 5.361⌉
+    # weekday index: Saturdays 1.5 × the others within each month → Saturday days get more
+    jan_days = p.days.loc[(p.days["month"] == 1) & ~p.days["stop"] & (p.days["event"] == "")]
+    sat = jan_days.loc[[d.weekday() == 5 for d in jan_days["day"]], "target"]
+    mon = jan_days.loc[[d.weekday() == 0 for d in jan_days["day"]], "target"]
+    assert sat.min() > mon.max()
+    # proposed target: annualised from 92 days, × 1.3, to ¥1 000
+    proposed = pl.make(hist, conf, year=2027)
+    assert proposed.annual_target % 1000 == 0
+    assert "折算全年" in proposed.target_source
+
+
+def test_write_targets_is_idempotent(tiny):
+    hist = pl.history(tiny, date(2026, 11, 26))
+    conf = pl.settings(config.StoreConfig(id="t", name="t"))
+    p = pl.make(hist, conf, year=2027, annual_target="1200000")
+    tiny.execute("INSERT INTO targets (shop_id, period_type, period_start, metric, target_value,"
+                 " owner) VALUES ('t', 'month', '2027-01-01', 'refund_rate', 0.05, '小王')")
+    written = pl.write_targets(tiny, "t", p)
+    first = tiny.execute("SELECT count(*), sum(target_value) FILTER (WHERE period_type = 'day')"
+                         " FROM targets").fetchone()
+    assert pl.write_targets(tiny, "t", p) == written
+    again = tiny.execute("SELECT count(*), sum(target_value) FILTER (WHERE period_type = 'day')"
+                         " FROM targets").fetchone()
+    assert first == again == (written + 1, Decimal(1_200_000))  # the hand row is kept
+
+
+def test_targets_sheet_is_ingested(tiny):
+    hist = pl.history(tiny, date(2026, 11, 26))
+    conf = pl.settings(config.StoreConfig(id="t", name="t"))
+    p = pl.make(hist, conf, year=2027, annual_target="1200000")
+    tiny.close()
+    path = pl.write_targets_sheet("t", p)
+    assert path.name == "年度目标_2027.xlsx" and path.parent.name == "手工"
+    load.ingest("t")
+    with warehouse.open_store("t") as con:
+        rows = con.execute("SELECT period_type, metric, count(*), sum(target_value) FROM targets"
+                           " WHERE metric = 'pay_amount' GROUP BY ALL ORDER BY 1").fetchall()
+        jan = con.execute("SELECT target_value FROM targets WHERE period_type = 'month' AND "
+                          "metric = 'pay_amount' AND period_start = '2027-01-01'").fetchone()[0]
+    got = {(t, m): (n, s) for t, m, n, s in rows}
+    assert got[("day", "pay_amount")] == (365, Decimal(1_200_000))
+    assert got[("month", "pay_amount")] == (12, Decimal(1_200_000))
+    assert got[("year", "pay_amount")] == (1, Decimal(1_200_000))
+    assert jan == Decimal(int(p.months.loc[0, "target"]))
+
+
+def test_event_factor_keeps_the_window_total():
+    e = pl.PlannedEvent("双11", date(2027, 10, 15), date(2027, 10, 24), date(2027, 11, 11),
+                        "test", None, 2.0, "默认")
+    days = [e.start + timedelta(days=i) for i in range(28)]
+    factors = [pl.event_factor(e, d) for d in days]
+    # 28 days × 2.0 = 56 normal days' demand in the window
+    assert sum(factors) == pytest.approx(56)
+    # extra 28 spread 9 × 0.5 : 18 × 1 : 1 × 3 (Σ 25.5): peak 1 + 28 × 3 / 25.5 = 4.294
+    assert factors[-1] == pytest.approx(1 + 28 * 3 / 25.5)
+    assert factors[0] == pytest.approx(1 + 28 * 0.5 / 25.5)
+    assert pl.event_factor(e, date(2027, 11, 12)) == 1.0

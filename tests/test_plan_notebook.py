@@ -1,0 +1,87 @@
+"""annual_plan.ipynb on a 400-day demo store, checked against the raw order exports.
+
+The last 12 complete months' GMV is recomputed here with plain pandas + Decimal from the
+ExportOrderList CSVs (not through storeops' readers or SQL); the proposed target is that × 1.3
+rounded half-up to ¥1,000, and every total of the plan must add up exactly.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from storeops import demo, paths, runner
+from storeops.ingest import load
+
+END = date(2026, 11, 26)
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory):
+    """A 400-day demo store, ingested; the plan for 2027 run once."""
+    root = tmp_path_factory.mktemp("plan")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("STOREOPS_HOME", str(root))
+        demo.generate("demo", end=END, days=400, daily_orders=8)
+        load.ingest("demo")
+        result = runner.run_notebook("demo", "plan", END, {"year": "2027"})
+        assert result.ok, result.error
+        yield root
+
+
+def _gmv(raw: Path, first: date, last: date) -> Decimal:
+    frames = []
+    for f in sorted((raw / "订单报表").glob("ExportOrderList*.csv")):
+        stamp = re.search(r"(\d{12})", f.name).group(1)
+        frame = pd.read_csv(f, encoding="gb18030", dtype=str, keep_default_na=False)
+        frames.append(frame.assign(_stamp=stamp))
+    orders = pd.concat(frames).sort_values("_stamp", kind="stable")
+    orders.columns = [c.strip() for c in orders.columns]
+    orders["订单编号"] = orders["订单编号"].str.strip('="')
+    orders = orders.drop_duplicates("订单编号", keep="last")
+    paid = orders.loc[orders["订单付款时间"].str.len() > 0]
+    day = paid["订单付款时间"].str[:10].map(date.fromisoformat)
+    picked = paid.loc[(day >= first) & (day <= last), "买家实际支付金额"]
+    return sum((Decimal(v) for v in picked), Decimal(0))
+
+
+def test_plan_figures(home):
+    got = json.loads(paths.metrics_file("demo", END, "annual_plan").read_text("utf-8"))["metrics"]
+    gmv = _gmv(home / "data/raw/demo", date(2025, 11, 1), date(2026, 10, 31))
+    assert Decimal(str(got["history"]["gmv"])) == gmv
+    # proposed: 12 months × 1.3, to ¥1 000 half-up
+    expected = int((gmv * Decimal("1.3") / 1000).quantize(Decimal(1), ROUND_HALF_UP) * 1000)
+    assert got["year"] == 2027
+    assert got["annual_target"] == expected
+    assert sum(got["months"].values()) == expected == sum(got["quarters"])
+    assert got["day_targets_total"] == expected
+    assert list(got["months"]) == [f"2027-{m:02d}" for m in range(1, 13)]
+    assert got["uv_needed_total"] == sum(got["uv_needed"])
+    assert got["ad_budget_total"] == sum(got["ad_budget"])
+    for month, budget in zip(got["months"].values(), got["ad_budget"], strict=True):
+        assert budget <= month * 0.20 + 0.5  # 推广费比 ceiling
+    assert got["staff_budget_total"] == pytest.approx(expected * 0.065, abs=12)
+    names = [e["name"] for e in got["events"]]
+    assert names == ["年货节", "38节", "618", "99大促", "双11", "双12"]
+    assert got["spring_stop"] == ["2027-01-31", "2027-02-11"]  # 除夕 2027-02-05 − 5 … + 6
+
+
+def test_targets_sheet_and_html(home):
+    sheet = home / "data/raw/demo/手工/年度目标_2027.xlsx"
+    assert sheet.exists()
+    frame = pd.read_excel(sheet, dtype=str, engine="calamine")
+    assert list(frame.columns[:4]) == ["周期类型", "周期开始", "指标", "目标值"]
+    days = frame.loc[(frame["周期类型"] == "日") & (frame["指标"] == "支付金额")]
+    got = json.loads(paths.metrics_file("demo", END, "annual_plan").read_text("utf-8"))["metrics"]
+    assert len(days) == 365
+    assert sum(int(v) for v in days["目标值"]) == got["annual_target"]
+    html = paths.report_file("demo", END, "annual_plan", ".html").read_text("utf-8")
+    for text in ("年度计划", "目标分解", "春节物流停运", "三种情景对比", "年度目标_2027.xlsx"):
+        assert text in html
