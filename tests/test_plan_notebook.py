@@ -85,3 +85,30 @@ def test_targets_sheet_and_html(home):
     html = paths.report_file("demo", END, "annual_plan", ".html").read_text("utf-8")
     for text in ("年度计划", "目标分解", "春节物流停运", "三种情景对比", "年度目标_2027.xlsx"):
         assert text in html
+
+
+def test_storeops_run_plan_lands_the_targets_the_daily_review_uses(home):
+    from typer.testing import CliRunner
+
+    from storeops import warehouse
+    from storeops.analysis import daily
+    from storeops.cli import app
+
+    result = CliRunner().invoke(app, ["--home", str(home), "run", "plan", "--store", "demo",
+                                      "--date", END.isoformat(), "--year", "2027"])
+    assert result.exit_code == 0, result.output
+    assert "年度目标已写入数据仓库" in result.output
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("STOREOPS_HOME", str(home))
+        con = warehouse.connect("demo")
+        month = con.execute(
+            "SELECT target_value FROM targets WHERE period_type = 'month' "
+            "AND period_start = DATE '2027-03-01' AND metric = 'pay_amount'").fetchone()[0]
+        days = con.execute(
+            "SELECT sum(target_value) FROM targets WHERE period_type = 'day' "
+            "AND metric = 'pay_amount' AND period_start BETWEEN DATE '2027-03-01' "
+            "AND DATE '2027-03-31'").fetchone()[0]
+        got = daily.month_to_date(con, date(2027, 3, 10))
+        con.close()
+    assert days == month  # the days add up to the month, to the yuan
+    assert got.target == month and got.target_source == "目标表"

@@ -273,8 +273,16 @@ def run(
     store: Annotated[str, typer.Option(help="store id")] = "demo",
     date_: Annotated[str, typer.Option("--date", help="report date, ISO; default yesterday")] = "",
     param: Annotated[list[str] | None, typer.Option(help="extra notebook parameter k=v")] = None,
+    campaign: Annotated[str | None, typer.Option(
+        help="campaign: a promotion's name, e.g. 2026双11 (same as --param campaign=…)")] = None,
+    period: Annotated[str | None, typer.Option(help="period: week | month")] = None,
+    year: Annotated[str | None, typer.Option(help="plan: the plan's year, e.g. 2027")] = None,
 ) -> None:
-    """Execute one notebook for one store and day, and write its HTML report."""
+    """Execute one notebook for one store and day, and write its HTML report.
+
+    The annual plan writes its day and month targets as a sheet under data/raw/<store>/手工/;
+    it is ingested right after a successful run, so the daily review compares against it.
+    """
     from storeops import runner
     from storeops.report.index import write_index
 
@@ -284,6 +292,9 @@ def run(
             _fail(config.ConfigError(f"--param 应写成 名称=值，收到 {item!r}"))
         k, v = item.split("=", 1)
         params[k] = v
+    for key, value in (("campaign", campaign), ("period", period), ("year", year)):
+        if value is not None:
+            params[key] = value
     try:
         config.get_store(store)
         result = runner.run_notebook(store, notebook, _day(date_), params)
@@ -294,6 +305,15 @@ def run(
         typer.echo(f"失败：{store} {result.notebook} {result.day}：{result.error}（执行过的 "
                    f"notebook 保存在 {result.ipynb}）", err=True)
         raise typer.Exit(1)
+    if result.notebook == "annual_plan":
+        from storeops.ingest.load import ingest as run_ingest
+
+        try:
+            loaded = [r for r in run_ingest(store) if r.status == "loaded"]
+        except StoreopsError as exc:
+            _fail(exc)
+        rows = sum(r.rows_kept for r in loaded if r.kind == "targets")
+        _echo(f"[{store}] 年度目标已写入数据仓库（{rows:,} 行目标）")
     _echo(str(result.html))
 
 
