@@ -201,3 +201,19 @@ def test_data_stamp_names_gaps_and_absent_sources(home):
     assert present == ["生意参谋 店铺日报：截至 11-24（未覆盖报告日），缺 11-21、11-23"]
     assert "订单报表" in absent and "库存" in absent
     con.close()
+
+
+def test_month_to_date_figures_match_the_raw_orders(store):
+    home, _ = store
+    got = json.loads((home / "reports/demo/2026-11-26/daily_review.metrics.json")
+                     .read_text("utf-8"))["metrics"]
+    orders = _orders_by_hand(home / "data/raw/demo")
+    paid = orders[orders["订单付款时间"].str[:10].between("2026-11-01", "2026-11-26")]
+    mtd = sum((Decimal(v) for v in paid["买家实际支付金额"]), Decimal(0))
+    assert Decimal(str(got["mtd_gmv"])) == mtd
+    # the demo's stores.toml target: 30 orders/day x ¥250 x 30 days x 1.2, to ¥10,000
+    target = Decimal(270000)
+    assert Decimal(str(got["mtd_target"])) == target
+    # 4 days left in November (27..30): (target − month to date) / 4, to the cent
+    need = ((target - mtd) / 4).quantize(Decimal("0.01"), "ROUND_HALF_UP")
+    assert Decimal(str(got["required_daily_gmv"])) == need

@@ -345,3 +345,11 @@ def customer_status(con: duckdb.DuckDBPyConnection, day: date, *, recall_days: i
         return None
     return CustomerStatus(row["active"], row["sleeping"], row["lost"], row["recall_due"],
                           row["buyers"])
+
+
+def month_figures(mtd: MonthToDate) -> dict[str, Any]:
+    """Return the month-to-date figures of the metrics JSON (元; null when unknown)."""
+    return {"mtd_gmv": _money_json(mtd.mtd_gmv), "mtd_target": _money_json(mtd.target),
+            "mtd_target_source": mtd.target_source,
+            "required_daily_gmv": _money_json(mtd.required_daily),
+            "mtd_uv_needed": mtd.uv_needed, "mtd_uv_gap": mtd.uv_gap}
