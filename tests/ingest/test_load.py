@@ -380,3 +380,11 @@ def test_big_files_keep_only_loaded_columns_with_the_same_rows(put_raw, monkeypa
     assert total == Decimal("45.00")  # 30 × 1.50
     rejects = next((paths.rejects_dir(STORE)).glob("*.csv")).read_text("utf-8-sig")
     assert "1.23457E+18" in rejects and "买家支付积分" not in rejects  # an unloaded column
+
+
+def test_rejects_csv_is_inert_in_a_spreadsheet(put_raw):
+    bad = order_row("1.23457E+18", **{"宝贝标题": '=HYPERLINK("http://x","y")'})
+    put_raw("ExportOrderList202608111200.csv", orders_csv([bad]))
+    load.ingest(STORE)
+    text = next(paths.rejects_dir(STORE).glob("*.csv")).read_text("utf-8-sig")
+    assert "'=HYPERLINK" in text and ',"=HYPERLINK' not in text

@@ -30,6 +30,7 @@ from storeops.ingest.build import iter_canonical
 from storeops.ingest.detect import Detected, detect_all
 from storeops.ingest.readers import Sheet, read_bytes
 from storeops.ingest.schemas import validate
+from storeops.report.tables import inert_cell
 from storeops.timeutil import SHANGHAI
 
 logger = logging.getLogger(__name__)
@@ -126,7 +127,9 @@ def _write_rejects(store: str, path: Path, sha: str, rejects: pd.DataFrame) -> P
     target = paths.rejects_dir(store) / f"{path.name}.{sha[:8]}.csv"
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp")
-    rejects.to_csv(tmp, index=False, encoding="utf-8-sig")
+    # the operator opens this in a spreadsheet: export text must not run as a formula
+    safe = rejects.astype(object).map(lambda v: inert_cell(v) if isinstance(v, str) else v)
+    safe.to_csv(tmp, index=False, encoding="utf-8-sig")
     tmp.replace(target)
     return target
 

@@ -46,7 +46,7 @@ IDENTITY_MISSING = ("客户分析需要订单导出中的「买家会员名」�
 
 STATE_COLORS = {"active": "#2b8a3e", "sleeping": "#f08c00", "lost": "#868e96"}
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = tables.FORMULA_START
 """A cell starting with one of these is read as a formula by spreadsheets (CSV injection)."""
 
 CSV_COLUMNS = {
@@ -330,7 +330,7 @@ def neutralise(value: object) -> str:
         text = f"{value:.2f}"
     else:
         text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_START) else text
+    return tables.inert_cell(text)
 
 
 def recall_csv_path(store: str, day: date) -> Path:

@@ -44,7 +44,7 @@ FOCUS = {
 }
 FACTOR_LABELS = {"uv": "访客数", "conversion": "转化率", "aov": "客单价"}
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+FORMULA_START = tables.FORMULA_START
 """First characters that make a spreadsheet treat text as a formula (half- and full-width)."""
 
 

@@ -201,6 +201,15 @@ def fmt_change(x: float | None, *, decimals: int = 1) -> str:
     return f"{text} %"
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+"""How text that a spreadsheet would run as a formula starts (half- and full-width)."""
+
+
+def inert_cell(text: str) -> str:
+    """Return spreadsheet cell text that cannot run as a formula (CSV/XLSX injection)."""
+    return f"'{text}" if text.startswith(FORMULA_START) else text
+
+
 _BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 """Bidirectional controls (U+202A–202E, U+2066–2069): an RLO in a title would reverse the
 rest of the owner's line, so they are dropped from export text."""
