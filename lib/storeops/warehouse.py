@@ -26,9 +26,6 @@ logger = logging.getLogger(__name__)
 UPSERT_ROWS = 100_000
 """Rows sent to DuckDB per INSERT … ON CONFLICT statement (one transaction holds them all)."""
 
-WRITER_MEMORY = "512MB"
-"""DuckDB's memory limit for ingest connections; beyond it DuckDB spills to disk."""
-
 
 @cache
 def sql_text(name: str) -> str:
@@ -71,7 +68,6 @@ def connect(store: str, *, read_only: bool = True) -> duckdb.DuckDBPyConnection:
             ) from exc
         raise WarehouseError(f"无法打开 {path}：{exc}") from exc
     if not read_only:
-        con.execute(f"SET memory_limit = '{WRITER_MEMORY}'")  # a constant, not input
         con.execute(sql_text("schema"))
         migrate(con)
     return con
