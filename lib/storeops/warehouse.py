@@ -70,6 +70,7 @@ def connect(store: str, *, read_only: bool = True) -> duckdb.DuckDBPyConnection:
     if not read_only:
         con.execute(sql_text("schema"))
         migrate(con)
+    con.execute(sql_text("macros"))  # temporary: fine on a read-only connection too
     return con
 
 

@@ -1,0 +1,53 @@
+-- Table macros every connection defines (temporary: read-only connections can too).
+
+-- paid_lines(first_ts, end_ts): every order line of the orders paid in [first_ts, end_ts),
+-- with the line's share of 支付金额. A line without its own paid amount (generation A
+-- 宝贝报表) gets the order's paid amount pro rata to price × qty (equal shares when the
+-- order has no list prices). The item key is the item id, else the title, else the SKU code.
+-- Paid orders without any order line are in no item.
+CREATE OR REPLACE TEMP MACRO paid_lines(first_ts, end_ts) AS TABLE
+WITH paid_orders AS (
+    SELECT order_id, paid_at, paid_amount, buyer_key
+    FROM orders
+    WHERE paid_at >= first_ts AND paid_at < end_ts
+),
+
+lines AS (
+    SELECT
+        i.order_id,
+        coalesce(nullif(i.item_id, ''), nullif(i.title, ''), i.sku_code) AS item_key,
+        i.title,
+        i.sku_code,
+        i.outer_id,
+        i.qty,
+        i.paid_amount AS line_paid,
+        coalesce(i.unit_price, 0) * coalesce(i.qty, 0) AS line_list
+    FROM order_items AS i
+    WHERE i.order_id IN (SELECT order_id FROM paid_orders)
+),
+
+weighted AS (
+    SELECT
+        l.*,
+        sum(l.line_list) OVER (PARTITION BY l.order_id) AS order_list,
+        count(*) OVER (PARTITION BY l.order_id) AS order_lines
+    FROM lines AS l
+)
+
+SELECT
+    o.order_id,
+    o.paid_at,
+    o.paid_at::DATE AS day,
+    o.buyer_key,
+    w.item_key,
+    w.title,
+    w.sku_code,
+    w.outer_id,
+    w.qty,
+    coalesce(
+        w.line_paid,
+        CASE WHEN w.order_list > 0 THEN o.paid_amount * w.line_list / w.order_list
+             ELSE o.paid_amount / w.order_lines END
+    ) AS line_gmv
+FROM weighted AS w
+JOIN paid_orders AS o USING (order_id);
