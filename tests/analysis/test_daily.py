@@ -103,3 +103,15 @@ def test_customer_status_by_recency(con):
     assert (got.active, got.sleeping, got.lost, got.recall_due) == (3, 0, 0, 0)
     later = daily.customer_status(con, date(2026, 12, 26))  # a, b 30 days (active); c 37
     assert (later.active, later.sleeping, later.recall_due) == (2, 1, 2)
+
+
+def test_a_first_level_row_without_details_counts_once(con):
+    # 11-26 gets a 自主访问 subtotal with no detail rows: it stands for its source
+    warehouse.upsert(con, "traffic_sources", pd.DataFrame({
+        "shop_id": ["t"], "stat_date": pd.to_datetime([DAY]), "device": "无线",
+        "scope": "shop", "item_id": "", "source_l1": ["自主访问"], "source_l2": ["(合计)"],
+        "visitors": [50], "pay_amount": ["5.00"]}))
+    got = daily.source_split(con, daily.kpis(con, DAY)).set_index("part")
+    assert got.loc["自主访问 / 自主访问", "now"] == Decimal("5.00")
+    assert got.loc["淘内免费 / 手淘搜索", "now"] == Decimal("100.00")  # its subtotal is not added
+    assert got.loc["未归属", "now"] == Decimal("5.00")  # 140 − (100 + 30 + 5)

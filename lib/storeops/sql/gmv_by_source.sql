@@ -1,12 +1,11 @@
--- 支付金额 by traffic source (second level, all devices) on each of two days.
--- First-level subtotal rows ('(合计)') are left out: they would count their details twice.
+-- 支付金额 by traffic source (all devices) on each of two days; rows and the subtotal rule
+-- (a first-level '(合计)' row only when its source has no detail row) from the shop_sources
+-- macro (sql/macros.sql), so a subtotal never counts its details twice.
 SELECT
-    stat_date AS day,
-    source_l1 || ' / ' || source_l2 AS part,
+    day,
+    source_l1 || ' / ' || source AS part,
     sum(pay_amount) AS gmv,
     sum(visitors) AS visitors
-FROM traffic_sources
-WHERE scope = 'shop'
-  AND source_l2 <> '(合计)'
-  AND stat_date IN ($day, $base)
+FROM shop_sources(least($day, $base), greatest($day, $base))
+WHERE day IN ($day, $base)
 GROUP BY ALL

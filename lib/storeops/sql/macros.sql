@@ -51,3 +51,36 @@ SELECT
     ) AS line_gmv
 FROM weighted AS w
 JOIN paid_orders AS o USING (order_id);
+
+-- shop_sources(first_day, last_day): shop-scope traffic-source rows of those days (both
+-- ends inclusive), every device, with the rule for first-level rows: a row whose 来源明细 is
+-- '(合计)' is a subtotal of its detail rows and is kept only when that first-level source
+-- has no detail row on that day and device, so a subtotal is never added to its details.
+-- ``source`` is the second level, or the first level for a kept subtotal.
+CREATE OR REPLACE TEMP MACRO shop_sources(first_day, last_day) AS TABLE
+WITH marked AS (
+    SELECT
+        stat_date AS day,
+        device,
+        source_l1,
+        source_l2,
+        visitors,
+        pay_buyers,
+        pay_amount,
+        count(*) FILTER (WHERE source_l2 <> '(合计)')
+            OVER (PARTITION BY stat_date, device, source_l1) AS details
+    FROM traffic_sources
+    WHERE scope = 'shop' AND stat_date BETWEEN first_day AND last_day
+)
+
+SELECT
+    day,
+    device,
+    source_l1,
+    CASE WHEN source_l2 = '(合计)' THEN source_l1 ELSE source_l2 END AS source,
+    source_l2 = '(合计)' AS is_subtotal,
+    visitors,
+    pay_buyers,
+    pay_amount
+FROM marked
+WHERE source_l2 <> '(合计)' OR details = 0;
