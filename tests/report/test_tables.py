@@ -244,12 +244,19 @@ def test_escape_never_leaves_markup(text):
     assert not set(out) & {"<", ">", '"', "'"}
     import html
 
-    assert html.unescape(out) == text
+    from storeops.report.tables import _BIDI_CONTROLS
+
+    assert html.unescape(out) == text.translate(_BIDI_CONTROLS)  # bidi controls dropped
+
+
+# Text from an export is decoded (UTF-8 / GB18030 / UTF-16), so it never holds a lone
+# surrogate, which Arrow-backed pandas strings cannot store either.
+EXPORT_TEXT = st.characters(exclude_categories=("Cs",))
 
 
 @given(
-    st.lists(st.text(), min_size=1, max_size=4),
-    st.lists(st.text(alphabet=st.characters(), min_size=0, max_size=30), min_size=1, max_size=4),
+    st.lists(st.text(alphabet=EXPORT_TEXT), min_size=1, max_size=4),
+    st.lists(st.text(alphabet=EXPORT_TEXT, min_size=0, max_size=30), min_size=1, max_size=4),
 )
 def test_html_table_has_no_markup_from_data(headers, cells):
     frame = pd.DataFrame([cells[: len(headers)] + [""] * (len(headers) - len(cells))])
