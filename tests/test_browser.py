@@ -71,12 +71,25 @@ def home(tmp_path_factory):
             ingest(store)
             result = runner.run_notebook(store, "daily", DAY)
             assert result.ok, result.error
+        for notebook, params in OTHER_REPORTS:  # every other report, on the demo store
+            result = runner.run_notebook("demo", notebook, DAY, params)
+            assert result.ok, result.error
         write_index()
         yield home
 
 
+OTHER_REPORTS = (
+    ("customers", {}), ("period", {"period": "week"}), ("campaign", {"campaign": "双11"}),
+    ("plan", {"year": "2027"}), ("explore", {}),
+)
+
 PAGES = {
     "demo": "demo/2026-11-26/daily_review.html",
+    "customers": "demo/2026-11-26/customers.html",
+    "period": "demo/2026-11-26/period_review_week.html",
+    "campaign": "demo/2026-11-26/campaign_postmortem.html",
+    "plan": "demo/2026-11-26/annual_plan.html",
+    "explore": "demo/2026-11-26/explore.html",
     "hostile": "hostile/2026-11-26/daily_review.html",
     "index": "index.html",
     "hostile-index": "hostile/index.html",
@@ -173,3 +186,16 @@ def test_screenshots_are_written(rendered):
     for (name, size), png in shots.items():
         assert png.exists() and png.stat().st_size > 5_000, (name, size)
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_passes_the_privacy_audit_and_the_size_budget(home, page):
+    from storeops import audit
+
+    store = "hostile" if page.startswith("hostile") else "demo"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("STOREOPS_HOME", str(home))
+        names = audit.buyer_names(store)
+    html = (home / "reports" / PAGES[page]).read_text("utf-8")
+    assert audit.audit_html(html, buyer_names=names) == []
+    assert len(html.encode("utf-8")) <= 2_000_000
