@@ -8,7 +8,6 @@ comparable days (国庆 skipped), new vs returning buyers by 买家会员名, th
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -17,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from rawfiles import orders_by_hand
 from storeops import calendar, demo, paths, runner
 from storeops.ingest import load
 
@@ -41,15 +41,7 @@ def home(tmp_path_factory):
 
 
 def _orders(raw: Path) -> pd.DataFrame:
-    frames = []
-    for f in sorted((raw / "订单报表").glob("ExportOrderList*.csv")):
-        stamp = re.search(r"(\d{12})", f.name).group(1)
-        frame = pd.read_csv(f, encoding="gb18030", dtype=str, keep_default_na=False)
-        frames.append(frame.assign(_stamp=stamp))
-    orders = pd.concat(frames).sort_values("_stamp", kind="stable")
-    orders.columns = [c.strip() for c in orders.columns]
-    orders["订单编号"] = orders["订单编号"].str.strip('="')
-    orders = orders.drop_duplicates("订单编号", keep="last")
+    orders = orders_by_hand(raw)
     paid = orders.loc[orders["订单付款时间"].str.len() > 0]
     return paid.assign(day=paid["订单付款时间"].str[:10].map(date.fromisoformat),
                        amount=paid["买家实际支付金额"].map(Decimal),

@@ -8,7 +8,6 @@ fully refunded; lifecycle active ≤ 30 days, sleeping 31–50, lost > 50.
 from __future__ import annotations
 
 import json
-import re
 import unicodedata
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -17,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from rawfiles import orders_by_hand
 from storeops import demo, paths, runner, warehouse
 from storeops.ingest import load
 
@@ -35,20 +35,8 @@ def demo_home(tmp_path_factory):
         yield home
 
 
-def _orders_by_hand(raw: Path) -> pd.DataFrame:
-    frames = []
-    for f in sorted((raw / "订单报表").glob("ExportOrderList*.csv")):
-        stamp = re.search(r"(\d{12})", f.name).group(1)
-        frame = pd.read_csv(f, encoding="gb18030", dtype=str, keep_default_na=False)
-        frames.append(frame.assign(_stamp=stamp))
-    orders = pd.concat(frames).sort_values("_stamp", kind="stable")
-    orders.columns = [c.strip() for c in orders.columns]
-    orders["订单编号"] = orders["订单编号"].str.strip('="')
-    return orders.drop_duplicates("订单编号", keep="last")
-
-
 def _expected(home: Path) -> dict:
-    orders = _orders_by_hand(home / "data/raw/demo")
+    orders = orders_by_hand(home / "data/raw/demo")
     end = datetime.combine(DAY + timedelta(days=1), datetime.min.time())
     rows = []
     for r in orders.itertuples(index=False):

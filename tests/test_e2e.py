@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from rawfiles import orders_by_hand
 from storeops import paths
 from storeops.cli import app
 
@@ -43,20 +44,8 @@ def store(tmp_path_factory):
         yield home, outputs
 
 
-def _orders_by_hand(raw: Path) -> pd.DataFrame:
-    frames = []
-    for f in sorted((raw / "订单报表").glob("ExportOrderList*.csv")):
-        stamp = re.search(r"(\d{12})", f.name).group(1)
-        frame = pd.read_csv(f, encoding="gb18030", dtype=str, keep_default_na=False)
-        frames.append(frame.assign(_stamp=stamp))
-    orders = pd.concat(frames).sort_values("_stamp", kind="stable")
-    orders.columns = [c.strip() for c in orders.columns]
-    orders["订单编号"] = orders["订单编号"].str.strip('="')
-    return orders.drop_duplicates("订单编号", keep="last")
-
-
 def _expected(home: Path, day: date) -> dict:
-    orders = _orders_by_hand(home / "data/raw/demo")
+    orders = orders_by_hand(home / "data/raw/demo")
     paid = orders[orders["订单付款时间"].str.startswith(day.isoformat())]
     created = orders[orders["订单创建时间"].str.startswith(day.isoformat())]
     gmv = sum((Decimal(v) for v in paid["买家实际支付金额"]), Decimal(0))
@@ -207,7 +196,7 @@ def test_month_to_date_figures_match_the_raw_orders(store):
     home, _ = store
     got = json.loads((home / "reports/demo/2026-11-26/daily_review.metrics.json")
                      .read_text("utf-8"))["metrics"]
-    orders = _orders_by_hand(home / "data/raw/demo")
+    orders = orders_by_hand(home / "data/raw/demo")
     paid = orders[orders["订单付款时间"].str[:10].between("2026-11-01", "2026-11-26")]
     mtd = sum((Decimal(v) for v in paid["买家实际支付金额"]), Decimal(0))
     assert Decimal(str(got["mtd_gmv"])) == mtd

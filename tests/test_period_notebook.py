@@ -20,6 +20,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 from typer.testing import CliRunner
 
+from rawfiles import orders_by_hand
 from storeops import demo, paths, runner
 from storeops.cli import app
 from storeops.ingest import load
@@ -54,24 +55,12 @@ def store(tmp_path_factory):
         yield home, out
 
 
-def _orders(raw: Path) -> pd.DataFrame:
-    frames = []
-    for f in sorted((raw / "订单报表").glob("ExportOrderList*.csv")):
-        stamp = re.search(r"(\d{12})", f.name).group(1)
-        frame = pd.read_csv(f, encoding="gb18030", dtype=str, keep_default_na=False)
-        frames.append(frame.assign(_stamp=stamp))
-    orders = pd.concat(frames).sort_values("_stamp", kind="stable")
-    orders.columns = [c.strip() for c in orders.columns]
-    orders["订单编号"] = orders["订单编号"].str.strip('="')
-    return orders.drop_duplicates("订单编号", keep="last").reset_index(drop=True)
-
-
 def _money(text: str) -> Decimal:
     return Decimal(text.replace("元", "").replace(",", "").strip() or "0")
 
 
 def _expected(home: Path, start: date, end: date) -> dict:
-    orders = _orders(home / "data/raw/demo")
+    orders = orders_by_hand(home / "data/raw/demo")
     paid_day = orders["订单付款时间"].str.slice(0, 10)
     days = [(start + timedelta(days=i)).isoformat() for i in range((end - start).days + 1)]
     paid = orders.assign(day=paid_day).loc[lambda o: o["day"].isin(days)]

@@ -8,7 +8,6 @@ rounded half-up to ¥1,000, and every total of the plan must add up exactly.
 from __future__ import annotations
 
 import json
-import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from rawfiles import orders_by_hand
 from storeops import demo, paths, runner
 from storeops.ingest import load
 
@@ -37,15 +37,7 @@ def home(tmp_path_factory):
 
 
 def _gmv(raw: Path, first: date, last: date) -> Decimal:
-    frames = []
-    for f in sorted((raw / "订单报表").glob("ExportOrderList*.csv")):
-        stamp = re.search(r"(\d{12})", f.name).group(1)
-        frame = pd.read_csv(f, encoding="gb18030", dtype=str, keep_default_na=False)
-        frames.append(frame.assign(_stamp=stamp))
-    orders = pd.concat(frames).sort_values("_stamp", kind="stable")
-    orders.columns = [c.strip() for c in orders.columns]
-    orders["订单编号"] = orders["订单编号"].str.strip('="')
-    orders = orders.drop_duplicates("订单编号", keep="last")
+    orders = orders_by_hand(raw)
     paid = orders.loc[orders["订单付款时间"].str.len() > 0]
     day = paid["订单付款时间"].str[:10].map(date.fromisoformat)
     picked = paid.loc[(day >= first) & (day <= last), "买家实际支付金额"]
