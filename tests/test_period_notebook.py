@@ -129,9 +129,76 @@ def test_xlsx_totals_equal_the_json(store, kind):
     assert len(days) == len(out[kind]["metrics"]["rows"])
 
 
+def _in(day: str, start: date, end: date) -> bool:
+    return start.isoformat() <= day[:10] <= end.isoformat()
+
+
+def _sections_by_hand(home: Path, start: date, end: date) -> dict:
+    """Ad spend, 全店 询单 and successful refunds of start..end from the raw exports."""
+    raw = home / "data/raw/demo"
+    ads = []
+    for f in sorted((raw / "推广").glob("推广关键词报表_*.csv")):
+        ads.append(pd.read_csv(f, encoding="gb18030", dtype=str).assign(_file=f.name))
+    kw = (pd.concat(ads).drop_duplicates(["日期", "计划ID", "单元ID", "词名字/词包名字", "宝贝ID"],
+                                         keep="last"))
+    kw = kw.loc[[_in(d, start, end) for d in kw["日期"]]]
+    cost = sum((Decimal(v) for v in kw["花费"]), Decimal(0))
+    asked = paid = 0
+    for f in (raw / "客服").glob("*.xlsx"):
+        day = re.search(r"_(\d{8})_", f.name).group(1)
+        if not _in(f"{day[:4]}-{day[4:6]}-{day[6:]}", start, end):
+            continue
+        cs = pd.read_excel(f, engine="calamine", dtype=str).set_index("旺旺昵称")
+        asked += int(cs.loc["全店汇总值", "询单人数"])
+        paid += int(cs.loc["全店汇总值", "询单最终付款人数"])
+    refunds = pd.concat(pd.read_excel(f, engine="calamine", dtype=str)
+                        for f in (raw / "售后").glob("*.xlsx"))
+    done = refunds.loc[(refunds["退款状态"] == "退款成功")
+                       & ~refunds["售后类型"].isin(["换货", "补寄", "维修"])
+                       & refunds["退款完结时间"].map(lambda d: _in(str(d), start, end))]
+    return {"ad_cost": cost, "inquiry_users": asked, "inquiry_paid_users": paid,
+            "refund_total": sum((Decimal(v) for v in done["退款总额"]), Decimal(0))}
+
+
+@pytest.mark.parametrize(("kind", "start"), [("week", date(2026, 11, 23)),
+                                             ("month", date(2026, 11, 1))])
+def test_sections_5_to_7_match_the_raw_exports(store, kind, start):
+    home, out = store
+    got = out[kind]["metrics"]
+    want = _sections_by_hand(home, start, DAY)
+    ch = got["channels"]
+    # one channel in the demo (关键词推广 = the seeds' 直通车), its spend = the plan's 推广费
+    assert Decimal(str(ch["total"]["cost"])) == want["ad_cost"]
+    assert ch["total"]["cost"] == got["total"]["ad_cost"]
+    assert ch["total"]["cost_ratio"] == pytest.approx(float(want["ad_cost"]) / got["gmv"])
+    assert [r["plan_column"] for r in ch["rows"]] == ["直通车"]
+    s = got["service"]
+    assert s["now"]["inquiry_users"] == want["inquiry_users"]
+    assert s["now"]["inquiry_cvr"] == pytest.approx(
+        want["inquiry_paid_users"] / want["inquiry_users"])
+    assert s["now"]["inquiry_cvr"] == pytest.approx(got["inquiry_conversion"])
+    assert Decimal(str(s["refund_total"])) == want["refund_total"]
+    assert s["refund_rate"] == got["refund_rate"] and s["dsr"]
+    assert sum(Decimal(str(r["refund_amount"])) for r in s["refund_reasons"]) \
+        <= want["refund_total"]
+    src = got["sources"]
+    assert src["has_base"] and all(r["change"] > 0 for r in src["grew"])
+    assert all(r["change"] < 0 for r in src["shrank"])
+    n = got["next_period"]
+    assert n["gmv_target"] is None and n["uv_needed"] is None  # the demo has no target
+    # pace: Σ日访客 so far ÷ days elapsed × days of the next period
+    days = (DAY - start).days + 1
+    next_days = 7 if kind == "week" else 31
+    assert n["uv_pace"] == round(got["uv_sum"] / days * next_days)
+    assert n["action_days"] == days and isinstance(n["closed_actions"], int)
+    for key in ("gmv_target", "gmv_prev", "ad_ratio", "inquiry_conversion"):
+        assert key in got
+
+
 def test_html_is_escaped_and_has_the_sections(store):
     home, _ = store
     html = (home / "week.html").read_text("utf-8")
-    for text in ("结论", "周计划表", "趋势", "商品", "Σ日访客"):
+    for text in ("结论", "周计划表", "趋势", "商品", "Σ日访客", "推广与流量", "客服与售后",
+                 "下期计划"):
         assert text in html
     assert "PosixPath" not in html and "Traceback" not in html

@@ -283,3 +283,231 @@ def test_xlsx_opens_with_the_same_totals_and_neutralises_formulas(con, tmp_path)
     assert 'quotePrefix="1"' in styles
     assert pr.safe_text("+86 138") == ("+86 138", True)
     assert pr.safe_text("普通标题") == ("普通标题", False)
+
+
+# ---------------------------------------------------------------- sections 5–7 on a tiny warehouse
+
+
+@pytest.fixture
+def full(con):
+    """The tiny warehouse plus ads of two channels, 淘宝客佣金, sources, 客服, DSR, refunds."""
+    ads = pd.DataFrame({
+        "shop_id": "t",
+        "stat_date": pd.to_datetime(["2026-11-16", "2026-11-23"]),
+        "channel": ["关键词推广", "人群推广"], "report_level": ["keyword", "crowd"],
+        "plan_id": "p2", "unit_key": "u", "entity_key": "k2", "attribution_window_days": 15,
+        "cost": ["40.00", "5.00"], "gmv_total": ["100.00", None],
+    })
+    warehouse.upsert(con, "ad_reports", ads)
+    warehouse.upsert(con, "shop_daily", pd.DataFrame({
+        "shop_id": "t", "stat_date": pd.to_datetime(["2026-11-23"]), "cost_taoke": ["7.00"]}))
+    src = pd.DataFrame({
+        "shop_id": "t",
+        "stat_date": pd.to_datetime(["2026-11-23", "2026-11-23", "2026-11-24",
+                                     "2026-11-16", "2026-11-16", "2026-11-16"]),
+        "device": "无线", "scope": "shop", "item_id": "",
+        "source_l1": ["淘内免费", "付费流量", "淘内免费", "淘内免费", "付费流量", "自主访问"],
+        "source_l2": ["手淘搜索", "直通车", "手淘搜索", "手淘搜索", "直通车", "(合计)"],
+        "visitors": [50, 30, 40, 100, 10, 20],
+    })
+    warehouse.upsert(con, "traffic_sources", src)
+    cs = pd.DataFrame({
+        "shop_id": "t",
+        "stat_date": pd.to_datetime(["2026-11-23", "2026-11-24", "2026-11-16"]),
+        "row_label": "全店汇总值", "inquiry_users": [10, 30, 20],
+        "inquiry_paid_users": [4, 6, 10], "first_resp_sec": [20.0, 10.0, 30.0],
+        "avg_resp_sec": [40.0, 30.0, 50.0],
+    })
+    warehouse.upsert(con, "cs_benchmarks", cs)
+    dsr = pd.DataFrame({
+        "shop_id": "t",
+        "snapshot_date": pd.to_datetime(["2026-11-20", "2026-11-25", "2026-11-26",
+                                         "2026-11-24"]),
+        "metric": ["物流服务", "物流服务", "物流服务", "描述相符"],
+        "window": ["daily", "daily", "180d", "daily"],
+        "score": ["4.81000", "4.79000", "4.78500", "4.90000"],
+    })
+    warehouse.upsert(con, "dsr", dsr)
+    refunds = pd.DataFrame({
+        "shop_id": "t", "refund_id": ["r1", "r2", "r3", "r4", "r5", "r6"],
+        "status": ["退款成功", "退款成功", "退款成功", "退款成功", "退款关闭", "退款成功"],
+        "after_sale_type": ["仅退款", "退货退款", "换货", "仅退款", "仅退款", "仅退款"],
+        "reason": ["尺码不合适", "质量问题", "质量问题", "尺码不合适", "尺码不合适", "发货慢"],
+        "refund_amount": ["60.00", "30.00", "20.00", "15.00", "99.00", "5.00"],
+        "finished_at": pd.to_datetime(["2026-11-24 10:00", "2026-11-25 10:00",
+                                       "2026-11-25 11:00", "2026-11-17 10:00",
+                                       "2026-11-24 10:00", "2026-11-27 10:00"]),
+    })
+    warehouse.upsert(con, "refunds", refunds)
+    return con
+
+
+def test_channels_by_hand(full):
+    r = pa.plan(full, date(2026, 11, 26), "week")
+    ch = pa.channels(full, r)
+    rows = {x["channel"]: x for x in ch.rows.to_dict("records")}
+    # now: 关键词推广 20 + 10 = 30 (sales 90: ROI 3), 人群推广 5 (no sales column: no ROI),
+    # 淘宝客佣金 7 from 生意参谋; previous week: 关键词推广 40 (sales 100: ROI 2.5)
+    kw = rows["关键词推广"]
+    assert kw["cost"] == Decimal(30) and kw["cost_prev"] == Decimal(40)
+    assert kw["roi"] == pytest.approx(3.0) and kw["roi_prev"] == pytest.approx(2.5)
+    assert kw["cost_ratio"] == pytest.approx(30 / 400) and kw["cost_ratio_prev"] == 0.2
+    assert kw["cost_change"] == pytest.approx(-0.25) and kw["plan_column"] == "直通车"
+    crowd = rows["人群推广"]
+    assert crowd["plan_column"] == "钻展" and crowd["roi"] is None
+    assert crowd["cost_prev"] == Decimal(0)  # the previous week has ads, not this channel
+    assert rows[pa.TAOKE_SYCM]["cost"] == Decimal(7)
+    assert list(ch.rows["channel"]) == ["关键词推广", pa.TAOKE_SYCM, "人群推广"]  # most spend
+    t = ch.total
+    # 30 + 5 + 7 = 42 = the plan table's 推广费; one channel with sales: its ROI
+    assert t["cost"] == Decimal(42) == r.total["ad_cost"]
+    assert t["cost_ratio"] == pytest.approx(42 / 400) and t["roi"] == pytest.approx(3.0)
+    assert t["cost_prev"] == Decimal(40) and ch.days == 2 and ch.days_prev == 1
+    fig = pa.channel_figures(ch, None)
+    assert fig["channels"]["total"]["cost"] == 42.0 and fig["sources"] is None
+
+
+def test_merge_channels_without_previous_ads_is_absent_not_zero():
+    rows, total = pa.merge_channels(
+        [{"channel": "淘宝客", "cost": Decimal("8"), "gmv_total": Decimal("16"), "gmv_rows": 1}],
+        [], gmv=Decimal(80), gmv_prev=Decimal(50),
+        taoke={"cost": Decimal(99), "days": 3})  # a 淘宝客 ad report wins over 生意参谋
+    assert list(rows["channel"]) == ["淘宝客"] and rows["cost_prev"].iloc[0] is None
+    assert total["cost"] == Decimal(8) and total["cost_prev"] is None
+    assert total["cost_ratio"] == pytest.approx(0.1) and total["roi"] == pytest.approx(2.0)
+    assert total["cost_change"] is None
+
+
+def test_traffic_sources_by_hand(full):
+    r = pa.plan(full, date(2026, 11, 26), "week")
+    found = pa.traffic(full, r)
+    # now 手淘搜索 50 + 40 = 90, 直通车 30; before 100, 10 and 自主访问 (a kept subtotal) 20
+    by = {x["source"]: x for x in found.sources.to_dict("records")}
+    assert by["淘内免费 / 手淘搜索"]["change"] == -10
+    assert by["自主访问"]["visitors"] == 0 and by["自主访问"]["change_pct"] == -1.0
+    assert list(found.grew["source"]) == ["付费流量 / 直通车"]
+    assert found.grew["change_pct"].iloc[0] == pytest.approx(2.0)
+    assert list(found.shrank["source"]) == ["自主访问", "淘内免费 / 手淘搜索"]
+    assert (found.days, found.days_base) == (2, 1)
+
+
+def test_no_traffic_source_rows_is_none():
+    assert pa.source_changes([]) is None
+
+
+def test_service_by_hand(full):
+    r = pa.plan(full, date(2026, 11, 26), "week")
+    s = pa.service(full, r)
+    # now: 询单 10 + 30 = 40, paid 4 + 6 = 10; visitors of those days 200
+    assert (s.now.days, s.now.inquiry_users, s.now.inquiry_paid_users) == (2, 40, 10)
+    assert s.now.inquiry_cvr == pytest.approx(0.25) and s.now.inquiry_rate == pytest.approx(0.2)
+    # response times weighted by 询单人数: (20×10 + 10×30) ÷ 40, (40×10 + 30×30) ÷ 40
+    assert s.now.first_resp_sec == pytest.approx(12.5)
+    assert s.now.avg_resp_sec == pytest.approx(32.5)
+    assert s.previous.inquiry_cvr == pytest.approx(0.5)
+    assert s.previous.first_resp_sec == pytest.approx(30.0)
+    # refunds: 退款成功 completed 11-23..11-26; 换货 counted without money; 退款关闭 and
+    # 11-27 left out; previous week 15
+    reasons = s.reasons.to_dict("records")
+    assert [x["reason"] for x in reasons] == ["尺码不合适", "质量问题"]
+    assert reasons[1]["refunds"] == 2 and reasons[1]["refund_amount"] == Decimal(30)
+    assert reasons[0]["refund_amount_base"] == Decimal(15)
+    assert s.refund_total == Decimal(90) and s.refund_total_prev == Decimal(15)
+    assert s.refund_rate == pytest.approx(60 / 400)  # the orders' pay-day cohort
+    # DSR 物流服务: as of 11-23 the daily 4.81 (11-20); as of 11-26 the 180-day 4.785
+    dsr = {x["metric"]: x for x in s.dsr.to_dict("records")}
+    assert dsr["物流服务"]["start_score"] == Decimal("4.81")
+    assert dsr["物流服务"]["end_score"] == Decimal("4.785")
+    assert dsr["物流服务"]["change"] == Decimal("-0.025") and dsr["物流服务"]["below_line"]
+    assert dsr["描述相符"]["start_score"] is None and dsr["描述相符"]["change"] is None
+    fig = pa.service_figures(s)["service"]
+    assert fig["dsr"]["物流服务"]["change"] == -0.025 and fig["refund_total"] == 90.0
+
+
+def test_service_without_exports(con):
+    r = pa.plan(con, date(2026, 11, 26), "week")
+    s = pa.service(con, r)
+    assert s.dsr is None and s.reasons is None and s.refund_total is None
+    assert s.now.first_resp_sec is None and s.previous.days == 0
+
+
+def test_next_period_by_hand(full):
+    r = pa.plan(full, date(2026, 11, 26), "week", configured_target=3000.0)
+    by_day = {date(2026, 11, 25): ["客服 小王：询单转化率 20.0 %，复盘聊天记录并辅导。"],
+              date(2026, 11, 26): ["客服 小王：询单转化率 25.0 %，复盘聊天记录并辅导。"]}
+    n = pa.next_plan(full, r, by_day, configured_target=3000.0)
+    # next week 11-30..12-06: 3000 ÷ 30 for 11-30, 3000 × 6 ÷ 31 for December
+    assert n.gmv_target == Decimal(3000) / 30 + Decimal(3000) * 6 / 31
+    # CR 3/400 × AOV 400/3 = 1 元 per visitor: needed 680.6 → 681; pace 400 ÷ 4 × 7 = 700
+    assert (n.uv_needed, n.uv_pace, n.uv_gap) == (681, 700, -19)
+    assert n.actions["first_seen"].iloc[0] == date(2026, 11, 25)
+    assert n.actions["days"].iloc[0] == 2 and "25.0 %" in n.actions["text"].iloc[0]
+    fig = pa.next_figures(n)["next_period"]
+    assert fig["uv_gap"] == -19 and fig["open_actions"][0]["days"] == 2
+
+
+def test_next_period_without_target(con):
+    r = pa.plan(con, date(2026, 11, 26), "month")
+    n = pa.next_plan(con, r, {})
+    assert n.gmv_target is None and n.uv_needed is None and n.uv_gap is None
+    # shop_daily starts on 11-16: November's Σ日访客 is unknown, so is the pace
+    assert n.period.start == date(2026, 12, 1) and n.uv_now is None and n.uv_pace is None
+
+
+# ---------------------------------------------------------------- carried-over actions
+
+D1, D2, D3 = date(2026, 11, 23), date(2026, 11, 24), date(2026, 11, 25)
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("关键词「防晒衣（商品 6243）」（推广·拉新）建议暂停：连续7天有花费共 ¥464.71，0 笔成交",
+     "关键词「防晒衣（商品 6243）」（推广·拉新）建议暂停：连续7天有花费共 ¥520.00，0 笔成交"),
+    ("补货：打底衫（DD26014-NV-M） 可用库存 19，安全库存 90，可售 2.8 天。",
+     "补货：打底衫（DD26014-NV-M） 可用库存 11，近期无销量。"),
+    ("DSR 物流服务 4.799，低于 4.8：查近期差评与售后原因并逐一回访。",
+     "DSR 物流服务 4.792，低于 4.8：查近期差评与售后原因并逐一回访。"),
+    ("退款率 17.8 %，高于前30天 7.6 %（当日退款 ¥2,408，最多的原因是「尺码不合适」¥1,221）：检查",
+     "退款率 12.6 %，高于前30天 8.0 %（当日退款 ¥3,191，最多的原因是「发货慢」¥2,108）：检查"),
+    ("店铺访客数 1,525，较上周同日 ▼ −39.6 %，手淘搜索 访客 888 → 168（−720，▼ −81.1 %）：查",
+     "同时手淘搜索 访客 500 → 100（−400，▼ −80.0 %）：查"),
+    ("另有 5 个 SKU 库存预警，见库存表。", "另有 2 个 SKU 库存预警，见库存表。"),
+    ("某个新动作 12 次（¥3,000）", "某个新动作 15 次（¥2,000）"),
+])
+def test_the_same_condition_keys_alike_across_days(a, b):
+    assert pa.action_key(a) == pa.action_key(b)
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("关键词「防晒衣」（推广·拉新）建议暂停：…", "关键词「防晒衣」（推广·拉新）建议更换创意图：…"),
+    ("补货：打底衫（DD26014-NV-M） 可用库存 19。", "补货：打底衫（DD26014-NV-XL） 可用库存 19。"),
+    ("客服 小王：询单转化率 20.0 %", "客服 小李：询单转化率 20.0 %"),
+    ("商品「羽绒服 2025款」支付金额 ¥0", "商品「羽绒服 2026款」支付金额 ¥0"),
+])
+def test_different_subjects_key_apart(a, b):
+    assert pa.action_key(a) != pa.action_key(b)
+
+
+def test_carry_over_keeps_what_still_holds_on_the_last_day():
+    by_day = {
+        D1: ["客服 小王：询单转化率 20.0 %", "DSR 物流服务 4.799，低于 4.8：回访。",
+             "动销率 40.0 %"],
+        D2: ["DSR 物流服务 4.795，低于 4.8：回访。", "客服 小李：首次响应 40 秒"],
+        D3: ["客服 小李：首次响应 45 秒", "DSR 物流服务 4.790，低于 4.8：回访。",
+             "补货：衬衫（S-1） 可用库存 3。"],
+    }
+    still, gone = pa.carry_over(by_day, D3)
+    # open: the last day's order; DSR since D1 on 3 days, 小李 since D2 on 2, 补货 new
+    assert list(still["text"]) == by_day[D3]
+    assert list(still["first_seen"]) == [D2, D1, D3] and list(still["days"]) == [2, 3, 1]
+    # closed: 小王 and 动销率 held on D1 only
+    assert set(gone["key"]) == {"客服|小王", "动销率|动销率"}
+    assert set(gone["last_seen"]) == {D1}
+    none_left, all_gone = pa.carry_over({D1: ["动销率 40.0 %"], D2: []}, D2)
+    assert none_left.empty and len(all_gone) == 1
+
+
+def test_uv_plan():
+    # 1000 ÷ (0.02 × 50) = 1000 visitors; pace 300 ÷ 3 × 7 = 700; gap 300
+    assert pa.uv_plan(Decimal(1000), 0.02, Decimal(50), 300, 3, 7) == (1000, 700, 300)
+    assert pa.uv_plan(None, 0.02, Decimal(50), 300, 3, 7) == (None, 700, None)
+    assert pa.uv_plan(Decimal(1000), None, Decimal(50), None, 3, 7) == (None, None, None)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import calendar as _calendar
 import logging
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -847,6 +848,595 @@ def items(con: duckdb.DuckDBPyConnection, review: PeriodReview, *,
     )
 
 
+# ---------------------------------------------------------------- ads and traffic (section 5)
+
+CHANNEL_LABELS = {key: label for key, label, _ in PLAN_COLUMNS if key.startswith("cost_")}
+TAOKE_SYCM = "淘宝客（生意参谋佣金）"
+"""Channel name of the 淘宝客 row taken from 生意参谋's 淘宝客佣金 (no 淘宝客 ad report)."""
+TOP_SOURCES = 5
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodChannels:
+    """
+    Ad spend, ROI and 费用占比 by channel for the period and the previous period.
+
+    ``rows`` columns: channel, plan_column (the seeds' column it fills: 直通车, 钻展 …),
+    cost, cost_prev, gmv_total, gmv_total_prev (Decimal 元; cost None when the period has no
+    ad data, 0 when it has data but not this channel), cost_change (fraction), roi, roi_prev
+    (plain numbers; None without ad sales), cost_ratio, cost_ratio_prev (fraction of the
+    shop's 支付金额). ``total`` has the same keys (ROI only when one channel reports sales:
+    ad sales overlap across channels). Each period keeps its own attribution window.
+    """
+
+    rows: pd.DataFrame
+    total: dict[str, Any]
+    window_days: int | None
+    window_days_prev: int | None
+    has_prev: bool
+    days: int = 0  # days of the period with an ad row
+    days_prev: int = 0  # days of the previous period with an ad row
+
+
+def _channel_side(rows: list[dict[str, Any]], taoke: dict[str, Any] | None
+                  ) -> dict[str, dict[str, Any]]:
+    """Channel -> {cost, gmv_total, has_sales}; 淘宝客佣金 added when no 淘宝客 ad report."""
+    out = {r["channel"]: {"cost": _money(r["cost"]) or Decimal(0),
+                          "gmv_total": _money(r["gmv_total"]),
+                          "has_sales": bool(r["gmv_rows"])} for r in rows}
+    has_taoke = any(channel_column(c) == "cost_taoke" for c in out)
+    if not has_taoke and taoke is not None and taoke.get("days"):
+        out[TAOKE_SYCM] = {"cost": _money(taoke["cost"]) or Decimal(0), "gmv_total": None,
+                           "has_sales": False}
+    return out
+
+
+def merge_channels(now_rows: list[dict[str, Any]], prev_rows: list[dict[str, Any]], *,
+                   gmv: Decimal | None, gmv_prev: Decimal | None,
+                   taoke: dict[str, Any] | None = None,
+                   taoke_prev: dict[str, Any] | None = None
+                   ) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """
+    Put the two periods' channel sums side by side, with ROI and 费用占比.
+
+    Parameters
+    ----------
+    now_rows, prev_rows : list of dict
+        ``sql/period_ad_channels.sql`` rows (channel, cost, gmv_total 元, gmv_rows) of each
+        period; empty when the period has no ad report.
+    gmv, gmv_prev : Decimal or None
+        The shop's 支付金额 of each period (元).
+    taoke, taoke_prev : dict or None
+        ``sql/period_taoke_cost.sql`` row (cost 元, days) of each period: 淘宝客佣金, used
+        as a channel when no 淘宝客 ad report exists.
+
+    Returns
+    -------
+    tuple
+        (rows, most spend first; the total row). See :class:`PeriodChannels`.
+    """
+    now, prev = _channel_side(now_rows, taoke), _channel_side(prev_rows, taoke_prev)
+    names = sorted(set(now) | set(prev),
+                   key=lambda c: (-(now.get(c, {}).get("cost") or Decimal(0)), c))
+
+    def cost_of(side: dict[str, dict[str, Any]], c: str) -> Decimal | None:
+        if not side:
+            return None
+        return side[c]["cost"] if c in side else Decimal(0)
+
+    def roi(side: dict[str, dict[str, Any]], c: str) -> float | None:
+        r = side.get(c)
+        return None if r is None or not r["has_sales"] else metrics.ratio(r["gmv_total"],
+                                                                           r["cost"])
+
+    rows = []
+    for c in names:
+        cost, cost_prev = cost_of(now, c), cost_of(prev, c)
+        rows.append({
+            "channel": c,
+            "plan_column": CHANNEL_LABELS["cost_taoke" if c == TAOKE_SYCM
+                                          else channel_column(c)],
+            "cost": cost, "cost_prev": cost_prev,
+            "gmv_total": now.get(c, {}).get("gmv_total"),
+            "gmv_total_prev": prev.get(c, {}).get("gmv_total"),
+            "cost_change": daily.change(cost, cost_prev),
+            "roi": roi(now, c), "roi_prev": roi(prev, c),
+            "cost_ratio": metrics.ratio(cost, gmv),
+            "cost_ratio_prev": metrics.ratio(cost_prev, gmv_prev),
+        })
+
+    def side_total(side: dict[str, dict[str, Any]]) -> Decimal | None:
+        return sum((r["cost"] for r in side.values()), Decimal(0)) if side else None
+
+    def side_roi(side: dict[str, dict[str, Any]]) -> float | None:
+        selling = [c for c, r in side.items() if r["has_sales"]]
+        return roi(side, selling[0]) if len(selling) == 1 else None
+
+    cost, cost_prev = side_total(now), side_total(prev)
+    total = {"channel": ads.TOTAL, "plan_column": "推广费", "cost": cost,
+             "cost_prev": cost_prev, "gmv_total": None, "gmv_total_prev": None,
+             "cost_change": daily.change(cost, cost_prev),
+             "roi": side_roi(now), "roi_prev": side_roi(prev),
+             "cost_ratio": metrics.ratio(cost, gmv),
+             "cost_ratio_prev": metrics.ratio(cost_prev, gmv_prev)}
+    columns = list(total)
+    return pd.DataFrame(rows, columns=columns, dtype=object), total
+
+
+def channels(con: duckdb.DuckDBPyConnection, review: PeriodReview) -> PeriodChannels | None:
+    """
+    Return spend, ROI and 费用占比 by channel, this period vs the previous one.
+
+    Returns
+    -------
+    PeriodChannels or None
+        None when neither period has an ad report nor a 淘宝客佣金 column.
+    """
+    sides = []
+    for q, m in ((review.period, review.now), (review.previous_period, review.previous)):
+        window = _ad_window(con, q.start, q.through)
+        rows = ([] if window is None else
+                warehouse.query_rows(con, "period_ad_channels", start=q.start, end=q.through,
+                                     window=window))
+        taoke = warehouse.query_rows(con, "period_taoke_cost", start=q.start, end=q.through)[0]
+        sides.append((window, rows, taoke, m["gmv"]))
+    (window, rows, taoke, gmv), (window_prev, rows_prev, taoke_prev, gmv_prev) = sides
+    frame, total = merge_channels(rows, rows_prev, gmv=gmv, gmv_prev=gmv_prev, taoke=taoke,
+                                  taoke_prev=taoke_prev)
+    if frame.empty:
+        return None
+    return PeriodChannels(rows=frame, total=total, window_days=window,
+                          window_days_prev=window_prev, has_prev=total["cost_prev"] is not None,
+                          days=max((int(r["days"]) for r in rows), default=0),
+                          days_prev=max((int(r["days"]) for r in rows_prev), default=0))
+
+
+@dataclass(frozen=True, slots=True)
+class SourceChanges:
+    """
+    Shop traffic sources of the period vs the previous period (Σ日访客, devices summed).
+
+    ``sources`` columns: source (``一级 / 二级``), visitors, visitors_base (人, Σ日; None:
+    no row that period), change (人), change_pct (fraction). ``grew`` / ``shrank``: the
+    sources with the largest rise / fall in visitors (empty without a previous period).
+    """
+
+    sources: pd.DataFrame
+    has_base: bool
+    grew: pd.DataFrame
+    shrank: pd.DataFrame
+    days: int = 0  # days of the period with a source row
+    days_base: int = 0  # days of the previous period with a source row
+
+
+def source_label(source_l1: str, source: str) -> str:
+    """Return ``淘内免费 / 手淘搜索``, or the first level alone for a first-level row."""
+    return source_l1 if source == source_l1 else f"{source_l1} / {source}"
+
+
+def source_changes(rows: list[dict[str, Any]], *, top: int = TOP_SOURCES
+                   ) -> SourceChanges | None:
+    """
+    Rank the traffic sources by the change of their visitors vs the previous period.
+
+    Parameters
+    ----------
+    rows : list of dict
+        ``sql/period_sources.sql`` rows (visitors, visitors_base: Σ日访客 or None).
+    top : int
+        Sources kept in ``grew`` and in ``shrank``.
+
+    Returns
+    -------
+    SourceChanges or None
+        None when the period has no traffic-source row. A source absent in one period
+        counts 0 visitors there when that period has any source row (it brought no one).
+    """
+    if not any(r["visitors"] is not None for r in rows):
+        return None
+    has_base = any(r["visitors_base"] is not None for r in rows)
+    out = []
+    for r in rows:
+        now = int(r["visitors"] or 0)
+        base = int(r["visitors_base"] or 0) if has_base else None
+        out.append({"source": source_label(r["source_l1"], r["source"]), "visitors": now,
+                    "visitors_base": base,
+                    "change": None if base is None else now - base,
+                    "change_pct": None if base is None else daily.change(now, base)})
+    frame = pd.DataFrame(out, columns=["source", "visitors", "visitors_base", "change",
+                                       "change_pct"], dtype=object)
+    days = max((int(r.get("days") or 0) for r in rows), default=0)
+    days_base = max((int(r.get("days_base") or 0) for r in rows), default=0)
+    if not has_base:
+        empty = frame.iloc[:0]
+        return SourceChanges(frame, False, empty, empty, days, days_base)
+    order = sorted(range(len(frame)), key=lambda i: (-frame["change"].iloc[i],
+                                                     frame["source"].iloc[i]))
+    grew = [i for i in order if frame["change"].iloc[i] > 0][:top]
+    shrank = [i for i in reversed(order) if frame["change"].iloc[i] < 0][:top]
+    return SourceChanges(frame, True, frame.iloc[grew].reset_index(drop=True),
+                         frame.iloc[shrank].reset_index(drop=True), days, days_base)
+
+
+def traffic(con: duckdb.DuckDBPyConnection, review: PeriodReview, *,
+            top: int = TOP_SOURCES) -> SourceChanges | None:
+    """Return the traffic sources that grew or shrank most vs the previous period."""
+    p, prev = review.period, review.previous_period
+    rows = warehouse.query_rows(con, "period_sources", start=p.start, end=p.through,
+                                base_start=prev.start, base_end=prev.through)
+    return source_changes(rows, top=top)
+
+
+# ---------------------------------------------------------------- service (section 6)
+
+TOP_REASONS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceSide:
+    """
+    客服 of one period from the shop rows of 客服绩效 / 询单 (never summed over agents).
+
+    ``inquiry_rate`` = Σ询单人数 ÷ Σ日访客 and ``inquiry_cvr`` = Σ询单最终付款人数 ÷ Σ询单人数,
+    over the days where both parts are known; response times (秒) are the days' shop values
+    weighted by the day's 询单人数 (a plain mean of the days when no day has 询单人数).
+    ``days`` = days with a shop 客服 row. All None without the export.
+    """
+
+    days: int
+    inquiry_users: int | None
+    inquiry_paid_users: int | None
+    inquiry_rate: float | None
+    inquiry_cvr: float | None
+    first_resp_sec: float | None
+    avg_resp_sec: float | None
+
+
+def _weighted_seconds(pairs: list[tuple[float | None, int | None]]) -> float | None:
+    known = [(v, w) for v, w in pairs if v is not None]
+    if not known:
+        return None
+    weighted = [(v, w) for v, w in known if w]
+    if weighted:
+        return sum(v * w for v, w in weighted) / sum(w for _, w in weighted)
+    return sum(v for v, _ in known) / len(known)
+
+
+def service_side(cs: dict[date, operations.ShopService], uv: dict[date, int | None],
+                 days: list[date]) -> ServiceSide:
+    """
+    Sum one period's shop 客服 days (see :class:`ServiceSide`).
+
+    Parameters
+    ----------
+    cs : dict
+        Day -> shop 客服 figures (:func:`cs_days`).
+    uv : dict
+        Day -> 访客数 (人; None without traffic data).
+    days : list of date
+        The period's days.
+    """
+    rows = []
+    for d in days:
+        shop = cs.get(d)
+        if shop is None:
+            continue
+        rows.append({"inquiry_users": shop.inquiry_users,
+                     "inquiry_paid_users": shop.inquiry_paid_users, "uv": uv.get(d),
+                     "first": shop.first_resp_sec, "avg": shop.avg_resp_sec})
+    return ServiceSide(
+        days=len(rows),
+        inquiry_users=_sum_known([r["inquiry_users"] for r in rows]),
+        inquiry_paid_users=_sum_known([r["inquiry_paid_users"] for r in rows]),
+        inquiry_rate=_ratio_over(rows, "inquiry_users", "uv"),
+        inquiry_cvr=_ratio_over(rows, "inquiry_paid_users", "inquiry_users"),
+        first_resp_sec=_weighted_seconds([(r["first"], r["inquiry_users"]) for r in rows]),
+        avg_resp_sec=_weighted_seconds([(r["avg"], r["inquiry_users"]) for r in rows]),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodService:
+    """
+    客服与售后 of the period vs the previous period.
+
+    Attributes
+    ----------
+    now, previous : ServiceSide
+        客服 of each period (same number of days).
+    dsr : DataFrame or None
+        metric, start_score, start_date, end_score, end_date, change (Decimal; the level as of
+        the period's first day and as of ``through``), below_line (bool). None without DSR.
+    refund_rate, refund_rate_prev : float or None
+        退款率 = 退款金额 ÷ 支付金额 of the orders paid in each period (pay-day cohort).
+    reasons : DataFrame or None
+        reason, refunds, refunds_base (笔), refund_amount, refund_amount_base (元): 退款成功
+        completed in each period (cash view), most money first, at most ``TOP_REASONS``.
+        None without the 退款单 export.
+    refund_total, refund_total_prev : Decimal or None
+        Σ 退款成功 completed in each period (元).
+    """
+
+    now: ServiceSide
+    previous: ServiceSide
+    dsr: pd.DataFrame | None
+    dsr_line: float
+    refund_rate: float | None
+    refund_rate_prev: float | None
+    reasons: pd.DataFrame | None
+    refund_total: Decimal | None
+    refund_total_prev: Decimal | None
+
+
+def dsr_movement(rows: list[dict[str, Any]], *, line: float = operations.DSR_LINE
+                 ) -> pd.DataFrame | None:
+    """
+    Put each DSR metric's level at the period start and end side by side.
+
+    Parameters
+    ----------
+    rows : list of dict
+        ``sql/period_dsr_levels.sql`` rows (side 'start' | 'end', metric, snapshot_date,
+        score).
+    line : float
+        Score below which a metric is flagged (4.8).
+
+    Returns
+    -------
+    DataFrame or None
+        One row per metric with an end level; change = end − start (None without a start
+        level). None when there is no DSR row.
+    """
+    ends = {r["metric"]: r for r in rows if r["side"] == "end"}
+    if not ends:
+        return None
+    starts = {r["metric"]: r for r in rows if r["side"] == "start"}
+    out = []
+    for name in sorted(ends):
+        e, s = ends[name], starts.get(name)
+        end_score = Decimal(e["score"])
+        start_score = None if s is None else Decimal(s["score"])
+        out.append({"metric": name,
+                    "start_score": start_score,
+                    "start_date": None if s is None else s["snapshot_date"],
+                    "end_score": end_score, "end_date": e["snapshot_date"],
+                    "change": None if start_score is None else end_score - start_score,
+                    "below_line": end_score < Decimal(str(line))})
+    return pd.DataFrame(out, dtype=object)
+
+
+def service(con: duckdb.DuckDBPyConnection, review: PeriodReview, *,
+            dsr_line: float = operations.DSR_LINE, top: int = TOP_REASONS) -> PeriodService:
+    """
+    Return 询单率, 询单转化率, response times, DSR movement, refund rate and top reasons.
+
+    Parameters
+    ----------
+    review : PeriodReview
+        From :func:`plan` (the period and the previous period).
+    dsr_line : float
+        DSR score flagged below.
+    top : int
+        Refund reasons kept.
+    """
+    p, prev = review.period, review.previous_period
+    sides = []
+    for q in (p, prev):
+        cs = cs_days(warehouse.query_rows(con, "period_cs_days", start=q.start, end=q.through))
+        uv = {date.fromisoformat(r["key"]): r["uv"]
+              for r in metrics.compute(con, q.start, q.through, by="day")}
+        sides.append(service_side(cs, uv, period_days(q.start, q.through)))
+    dsr = dsr_movement(warehouse.query_rows(con, "period_dsr_levels", start=p.start,
+                                            end=p.through), line=dsr_line)
+    reason_rows = warehouse.query_rows(con, "period_refund_reasons", start=p.start,
+                                       end=p.through, base_start=prev.start,
+                                       base_end=prev.through)
+    has_refunds = _has_refunds(con)
+    reasons = None
+    if has_refunds:
+        reasons = pd.DataFrame(
+            [r for r in reason_rows if r["refunds"]][:top],
+            columns=["reason", "refunds", "refunds_base", "refund_amount",
+                     "refund_amount_base"], dtype=object)
+    return PeriodService(
+        now=sides[0], previous=sides[1], dsr=dsr, dsr_line=dsr_line,
+        refund_rate=review.now["refund_rate"], refund_rate_prev=review.previous["refund_rate"],
+        reasons=reasons,
+        refund_total=None if not has_refunds else sum(
+            (Decimal(r["refund_amount"]) for r in reason_rows), Decimal(0)),
+        refund_total_prev=None if not has_refunds else sum(
+            (Decimal(r["refund_amount_base"]) for r in reason_rows), Decimal(0)),
+    )
+
+
+def _has_refunds(con: duckdb.DuckDBPyConnection) -> bool:
+    cover = {r["source"]: r for r in warehouse.query_rows(con, "ops_coverage")}
+    row = cover.get("refunds")
+    return row is not None and row.get("first_day") is not None
+
+
+# ---------------------------------------------------------------- next period (section 7)
+
+RATIO_TARGET_NAMES = {"pay_cvr": "支付转化率", "aov": "客单价", "refund_rate": "退款率",
+                      "ad_cost_ratio": "推广费比", "inquiry_cvr": "询单转化率"}
+"""Month-level targets shown for the next period: targets.metric -> Chinese label."""
+
+_NUMBER = re.compile(r"(?<![A-Za-z0-9_\-.])[+\-\u2212]?¥?\d[\d,]*(?:\.\d+)?(?:\s*%)?")
+_QUOTED = re.compile(r"(「[^」]*」)")
+_ACTION_SUBJECTS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^关键词「(.+?)」（(.+?)）建议(\S+?)："), "关键词"),
+    (re.compile(r"^客服 (.+?)："), "客服"),
+    (re.compile(r"^补货：(.+?) 可用库存"), "补货"),
+    (re.compile(r"^DSR (\S+) "), "DSR"),
+    (re.compile(r"^商品「(.+?)」支付金额"), "商品降幅"),
+    (re.compile(r"^商品「(.+?)」支付转化率"), "商品转化"),
+    (re.compile(r"^商品「(.+?)」近\d+天访客"), "商品零成交"),
+    (re.compile(r"^数据核对\S* (.+?)："), "数据核对"),
+    (re.compile(r"(?:^|，)(?:同时)?([^，]+?) 访客 [\d,]+ → [\d,]+（"), "流量来源"),
+    (re.compile(r"^(退款率) "), "退款率"),
+    (re.compile(r"^(当日差评)"), "差评"),
+    (re.compile(r"^\d+ (单付款超过)"), "超时未发货"),
+    (re.compile(r"^\d+ (单已付款)"), "临近超时"),
+    (re.compile(r"^另有 \d+ 个 (SKU 库存预警)"), "库存预警"),
+    (re.compile(r"^另有 \d+ 个(关键词触发推广规则)"), "推广规则"),
+    (re.compile(r"^(动销率) "), "动销率"),
+)
+
+
+def action_key(text: str) -> str:
+    """
+    Return what a daily action line is about, so the same condition matches across days.
+
+    The daily review's lines carry the day's figures; the key keeps the kind of action and
+    its subject (keyword and advice, agent, SKU, DSR metric, item, check, traffic source …)
+    and drops the figures. A line of an unknown shape keys on its text with every number
+    outside 「」 replaced by ``#``.
+    """
+    for pattern, kind in _ACTION_SUBJECTS:
+        found = pattern.search(text)
+        if found:
+            return "|".join((kind, *found.groups()))
+    parts = _QUOTED.split(text)
+    return "".join(part if part.startswith("「") else _NUMBER.sub("#", part) for part in parts)
+
+
+def carry_over(by_day: dict[date, list[str]], last_day: date
+               ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """
+    Split the period's daily actions into those still open on ``last_day`` and those closed.
+
+    Parameters
+    ----------
+    by_day : dict
+        Day -> the daily review's action lines of that day (in its order).
+    last_day : date
+        The last day reviewed: an action is open when its condition (its :func:`action_key`)
+        still holds that day, closed when it held on an earlier day only.
+
+    Returns
+    -------
+    tuple of DataFrame
+        (open, closed); columns key, text (the latest line), first_seen, last_seen (date),
+        days (days it held). ``open`` keeps the last day's order (most money first);
+        ``closed`` is most days first.
+    """
+    seen: dict[str, dict[str, Any]] = {}
+    for d in sorted(by_day):
+        for text in by_day[d]:
+            key = action_key(text)
+            rec = seen.setdefault(key, {"key": key, "text": text, "first_seen": d,
+                                        "last_seen": d, "days": 0, "_days": set()})
+            rec["text"], rec["last_seen"] = text, d
+            rec["_days"].add(d)
+    for rec in seen.values():
+        rec["days"] = len(rec.pop("_days"))
+    columns = ["key", "text", "first_seen", "last_seen", "days"]
+    last_keys = list(dict.fromkeys(action_key(t) for t in by_day.get(last_day, [])))
+    still = pd.DataFrame([seen[k] for k in last_keys], columns=columns, dtype=object)
+    gone = sorted((r for k, r in seen.items() if k not in set(last_keys)),
+                  key=lambda r: (-r["days"], r["last_seen"], r["key"]))
+    return still, pd.DataFrame(gone, columns=columns, dtype=object)
+
+
+@dataclass(frozen=True, slots=True)
+class NextPeriod:
+    """
+    下期计划: the next period's targets, the UV it needs, and the open actions.
+
+    Attributes
+    ----------
+    period : Period
+        The whole next period.
+    gmv_target : Decimal or None
+        Sales target of the next period (元; targets table, else stores.toml); None: none.
+    target_source : str or None
+        Where the sales target comes from.
+    uv_target : Decimal or None
+        Σ day 访客数 targets of the next period (人), when the targets table has them.
+    ratio_targets : dict
+        targets.metric -> value (fraction or 元) of the next period's first month.
+    conversion_rate, aov : float, Decimal or None
+        This period's 支付转化率 (fraction, on Σ日访客) and 客单价 (元).
+    uv_needed : int or None
+        target ÷ (转化率 × 客单价) (人, Σ日访客).
+    uv_now : int or None
+        This period's Σ日访客 to ``through``.
+    uv_pace : int or None
+        This period's daily UV × the next period's days (人): the UV at the current pace.
+    uv_gap : int or None
+        uv_needed − uv_pace (人; > 0: more visitors are needed).
+    actions, closed : DataFrame
+        :func:`carry_over` of the daily reviews of the period.
+    action_days : int
+        Days whose daily actions were collected.
+    """
+
+    period: Period
+    gmv_target: Decimal | None
+    target_source: str | None
+    uv_target: Decimal | None
+    ratio_targets: dict[str, float]
+    conversion_rate: float | None
+    aov: Decimal | None
+    uv_needed: int | None
+    uv_now: int | None
+    uv_pace: int | None
+    uv_gap: int | None
+    actions: pd.DataFrame
+    closed: pd.DataFrame
+    action_days: int
+
+
+def uv_plan(target: Decimal | None, conversion_rate: float | None, aov: Decimal | None,
+            uv_now: int | None, elapsed: int, next_days: int
+            ) -> tuple[int | None, int | None, int | None]:
+    """
+    Return (UV needed, UV at the current pace, gap) for a target (人, Σ日访客).
+
+    needed = target ÷ (conversion_rate × aov); pace = uv_now ÷ elapsed × next_days;
+    gap = needed − pace. None parts when the target, conversion, AOV or UV is unknown.
+    """
+    needed = None
+    if target is not None and conversion_rate and aov:
+        needed = round(float(target) / (conversion_rate * float(aov)))
+    pace = None if uv_now is None or not elapsed else round(uv_now / elapsed * next_days)
+    gap = None if needed is None or pace is None else needed - pace
+    return needed, pace, gap
+
+
+def next_plan(con: duckdb.DuckDBPyConnection, review: PeriodReview,
+              actions_by_day: dict[date, list[str]], *,
+              configured_target: float | None = None) -> NextPeriod:
+    """
+    Return the next period's targets, the UV they need, and the daily actions still open.
+
+    Parameters
+    ----------
+    review : PeriodReview
+        From :func:`plan`.
+    actions_by_day : dict
+        Day -> the daily review's action lines for the days of the period up to ``through``
+        (:func:`storeops.report.period.period_actions`).
+    configured_target : float or None
+        stores.toml ``monthly_target`` (元).
+    """
+    p, nxt = review.period, review.next_period
+    targets = read_targets(con, nxt.start, nxt.end, configured_target=configured_target)
+    gmv_target = targets.gmv(nxt.start, nxt.end)
+    ratios = {m: v for m in RATIO_TARGET_NAMES
+              if (v := targets.ratio(m, nxt.start)) is not None}
+    cr, aov, uv = review.now["conversion_rate"], review.now["aov"], review.now["uv"]
+    needed, pace, gap = uv_plan(gmv_target, cr, aov, uv, p.elapsed, nxt.days)
+    still, gone = carry_over(actions_by_day, p.through)
+    return NextPeriod(
+        period=nxt, gmv_target=gmv_target,
+        target_source=targets.gmv_day(nxt.start)[1] if gmv_target is not None else None,
+        uv_target=targets.additive("visitors", nxt.start, nxt.end), ratio_targets=ratios,
+        conversion_rate=cr, aov=aov, uv_needed=needed, uv_now=uv, uv_pace=pace, uv_gap=gap,
+        actions=still, closed=gone, action_days=len(actions_by_day),
+    )
+
+
 # ---------------------------------------------------------------- recorded figures
 
 
@@ -871,6 +1461,102 @@ def json_row(row: dict[str, Any]) -> dict[str, Any]:
     return {key: _json_value(kind, row.get(key)) for key, _, kind in PLAN_COLUMNS}
 
 
+def _json_decimal(x: Decimal | None) -> float | None:
+    return None if x is None else float(x)
+
+
+def _json_frame(frame: pd.DataFrame | None, kinds: dict[str, str]) -> list[dict[str, Any]] | None:
+    if frame is None:
+        return None
+    return [{k: _json_value(kind, r.get(k)) for k, kind in kinds.items()}
+            for r in frame.to_dict("records")]
+
+
+CHANNEL_JSON = {"channel": "text", "plan_column": "text", "cost": "money", "cost_prev": "money",
+                "gmv_total": "money", "gmv_total_prev": "money", "roi": "number",
+                "roi_prev": "number", "cost_ratio": "pct", "cost_ratio_prev": "pct"}
+SOURCE_JSON = {"source": "text", "visitors": "int", "visitors_base": "int", "change": "int",
+               "change_pct": "pct"}
+REASON_JSON = {"reason": "text", "refunds": "int", "refunds_base": "int",
+               "refund_amount": "money", "refund_amount_base": "money"}
+
+
+def channel_figures(found: PeriodChannels | None, sources: SourceChanges | None
+                    ) -> dict[str, Any]:
+    """
+    Return the ``channels`` and ``sources`` figures of the metrics JSON.
+
+    ``channels``: ``window_days``, ``window_days_prev``, ``rows`` (one per channel: cost,
+    cost_prev, gmv_total, gmv_total_prev 元; roi, roi_prev; cost_ratio, cost_ratio_prev
+    fractions) and ``total``; null without ad data. ``sources``: ``grew`` and ``shrank`` (source,
+    visitors, visitors_base Σ日访客, change, change_pct); null without the export.
+    """
+    chan = None if found is None else {
+        "window_days": found.window_days, "window_days_prev": found.window_days_prev,
+        "rows": _json_frame(found.rows, CHANNEL_JSON),
+        "total": {k: _json_value(kind, found.total.get(k)) for k, kind in CHANNEL_JSON.items()},
+    }
+    src = None if sources is None else {
+        "has_base": sources.has_base,
+        "grew": _json_frame(sources.grew, SOURCE_JSON),
+        "shrank": _json_frame(sources.shrank, SOURCE_JSON),
+    }
+    return {"channels": chan, "sources": src}
+
+
+def _side_json(side: ServiceSide) -> dict[str, Any]:
+    return {"days": side.days, "inquiry_users": side.inquiry_users,
+            "inquiry_paid_users": side.inquiry_paid_users, "inquiry_rate": side.inquiry_rate,
+            "inquiry_cvr": side.inquiry_cvr, "first_resp_sec": side.first_resp_sec,
+            "avg_resp_sec": side.avg_resp_sec}
+
+
+def service_figures(found: PeriodService) -> dict[str, Any]:
+    """
+    Return the ``service`` figures of the metrics JSON.
+
+    Keys: ``now`` and ``previous`` (days, inquiry_users, inquiry_paid_users, inquiry_rate,
+    inquiry_cvr, first_resp_sec, avg_resp_sec), ``dsr`` {metric: {start, end, change}},
+    ``refund_rate``, ``refund_rate_prev`` (fractions, pay-day cohort), ``refund_total``,
+    ``refund_total_prev`` (元, 退款成功 by completion) and ``refund_reasons``.
+    """
+    dsr = None
+    if found.dsr is not None:
+        dsr = {r["metric"]: {"start": _json_decimal(r["start_score"]),
+                             "end": _json_decimal(r["end_score"]),
+                             "change": _json_decimal(r["change"]),
+                             "below_line": bool(r["below_line"])}
+               for r in found.dsr.to_dict("records")}
+    return {"service": {
+        "now": _side_json(found.now), "previous": _side_json(found.previous), "dsr": dsr,
+        "refund_rate": found.refund_rate, "refund_rate_prev": found.refund_rate_prev,
+        "refund_total": _json_money(found.refund_total),
+        "refund_total_prev": _json_money(found.refund_total_prev),
+        "refund_reasons": _json_frame(found.reasons, REASON_JSON),
+    }}
+
+
+def next_figures(found: NextPeriod) -> dict[str, Any]:
+    """
+    Return the ``next_period`` figures of the metrics JSON.
+
+    Keys: ``start``, ``end``, ``gmv_target`` (元), ``uv_target``, ``ratio_targets``,
+    ``uv_needed``, ``uv_now``, ``uv_pace``, ``uv_gap`` (人, Σ日访客), ``open_actions``
+    (text, first_seen, days) and ``closed_actions`` (count).
+    """
+    return {"next_period": {
+        "start": found.period.start.isoformat(), "end": found.period.end.isoformat(),
+        "gmv_target": _json_money(found.gmv_target), "target_source": found.target_source,
+        "uv_target": None if found.uv_target is None else int(found.uv_target),
+        "ratio_targets": dict(found.ratio_targets),
+        "uv_needed": found.uv_needed, "uv_now": found.uv_now, "uv_pace": found.uv_pace,
+        "uv_gap": found.uv_gap, "action_days": found.action_days,
+        "open_actions": [{"text": r["text"], "first_seen": r["first_seen"].isoformat(),
+                          "days": int(r["days"])} for r in found.actions.to_dict("records")],
+        "closed_actions": len(found.closed),
+    }}
+
+
 def figures(review: PeriodReview, found: PeriodItems | None = None) -> dict[str, Any]:
     """
     Return the headline figures recorded in ``period_review.metrics.json``.
@@ -881,7 +1567,9 @@ def figures(review: PeriodReview, found: PeriodItems | None = None) -> dict[str,
     ``conversion_rate``, ``aov`` (元), ``ad_cost`` (元), ``ad_cost_ratio``, ``refund_rate``,
     ``inquiry_rate``, ``inquiry_cvr`` (fractions), ``bridge`` {uv, conversion, aov, total}
     (元), ``active_item_rate``, ``slow_skus``, ``rows`` (one per day) and ``total`` (the
-    total row), every missing figure null.
+    total row), every missing figure null; also ``gmv_target``, ``gmv_prev``, ``ad_ratio``,
+    ``inquiry_conversion`` (the same values under the issue's names). The sections 5–7 add
+    :func:`channel_figures`, :func:`service_figures` and :func:`next_figures`.
     """
     t, p = review.total, review.period
     split = review.bridge
@@ -914,4 +1602,10 @@ def figures(review: PeriodReview, found: PeriodItems | None = None) -> dict[str,
         "slow_skus": None if found is None else found.slow_skus,
         "rows": [json_row(r) for r in review.rows.to_dict("records")],
         "total": json_row(t),
+        # the names the issue lists, same values as target / gmv_previous / ad_cost_ratio /
+        # inquiry_cvr above
+        "gmv_target": _json_money(review.target),
+        "gmv_prev": _json_money(review.previous["gmv"]),
+        "ad_ratio": t["ad_cost_ratio"],
+        "inquiry_conversion": t["inquiry_cvr"],
     }

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import math
 import uuid
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +21,12 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
 from storeops import metrics, paths
+from storeops.analysis import ads, anomaly, daily, merch, operations
 from storeops.analysis import period as pa
-from storeops.report import charts, tables
+from storeops.report import ads as ads_report
+from storeops.report import charts, narrative, tables
+from storeops.report import merch as merch_report
+from storeops.report import operations as ops_report
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +40,12 @@ CR_FALL = 0.10
 """支付转化率 down by at least this share vs the previous period is a risk."""
 INQUIRY_FALL_PP = 0.03
 """询单转化率 down by at least this (fraction points) is a risk."""
+RESPONSE_SLOWER = 0.20
+"""首次响应时长 up by at least this share vs the previous period is a risk."""
+UV_FALL = 0.10
+"""Σ日访客 down by at least this share vs the previous period is a risk."""
+ACTION_SUBJECT_CHARS = 40
+"""Characters of an open action's subject quoted in the conclusion."""
 
 FOCUS = {
     "uv": "引流——把预算加在 ROI 高的关键词和人群上，报名平台活动，补足访客数",
@@ -137,13 +147,15 @@ def _driver_sentence(review: pa.PeriodReview) -> str:
 
 
 def risks(review: pa.PeriodReview, found: pa.PeriodItems | None, *,
-          ad_ceiling: float) -> list[str]:
+          ad_ceiling: float, service: pa.PeriodService | None = None,
+          sources: pa.SourceChanges | None = None) -> list[str]:
     """
     Return the period's risks, most serious first (plain Chinese, not escaped).
 
     Checked in this order: behind the sales target; 推广费比 above ``ad_ceiling``; 退款率 up
     by ≥ 1 point vs the previous period; 支付转化率 down by ≥ 10 %; 询单转化率 down by ≥ 3
-    points; SKUs with stock and no sale in the period.
+    points; a DSR metric below its line at the period's end; 首次响应 slower by ≥ 20 %;
+    访客数 down by ≥ 10 % with the source that lost most; SKUs with stock and no sale.
     """
     p, now, prev, t = review.period, review.now, review.previous, review.total
     out = []
@@ -172,13 +184,38 @@ def risks(review: pa.PeriodReview, found: pa.PeriodItems | None, *,
             and review.inquiry_prev - icvr >= INQUIRY_FALL_PP:
         out.append(f"询单转化率降至 {tables.fmt_pct(icvr)}（{PREVIOUS[p.kind]}同期 "
                    f"{tables.fmt_pct(review.inquiry_prev)}）")
+    if service is not None and service.dsr is not None:
+        for r in service.dsr.to_dict("records"):
+            if r["below_line"]:
+                start = ("" if r["start_score"] is None
+                         else f"，期初 {_score(r['start_score'])}")
+                out.append(f"DSR {r['metric']} {_score(r['end_score'])} 低于 "
+                           f"{service.dsr_line}{start}")
+    if service is not None:
+        slower = daily.change(service.now.first_resp_sec, service.previous.first_resp_sec)
+        if slower is not None and slower >= RESPONSE_SLOWER:
+            out.append(f"客服首次响应变慢至 {_seconds(service.now.first_resp_sec)}（"
+                       f"{PREVIOUS[p.kind]}同期 {_seconds(service.previous.first_resp_sec)}）")
+    uv_change = daily.change(now["uv"], prev["uv"])
+    if uv_change is not None and uv_change <= -UV_FALL and sources is not None \
+            and not sources.shrank.empty:
+        top = sources.shrank.iloc[0]
+        out.append(f"访客数较{PREVIOUS[p.kind]}同期 {tables.fmt_change(uv_change)}，"
+                   f"降得最多的来源是 {top['source']}（{tables.fmt_int(top['visitors_base'])} → "
+                   f"{tables.fmt_int(top['visitors'])}）")
     if found is not None and found.slow_skus:
         out.append(f"{found.slow_skus} 个 SKU {THIS[p.kind]}零销售但有库存（共 "
                    f"{tables.fmt_int(found.slow_qty)} 件）")
     return out
 
 
-def _focus_sentence(review: pa.PeriodReview, found_risks: list[str]) -> str:
+def _action_subject(text: str) -> str:
+    head = text.split("：", 1)[0]
+    return head if len(head) <= ACTION_SUBJECT_CHARS else head[:ACTION_SUBJECT_CHARS] + "…"
+
+
+def _focus_sentence(review: pa.PeriodReview, found_risks: list[str],
+                    nxt: pa.NextPeriod | None = None) -> str:
     p = review.period
     effects = _effects(review)
     if effects is not None:
@@ -189,9 +226,11 @@ def _focus_sentence(review: pa.PeriodReview, found_risks: list[str]) -> str:
     else:
         focus = "保持节奏，按日报行动清单处理"
     text = f"{NEXT[p.kind]}重点：{focus}"
-    nxt = review.next_period
+    if nxt is not None:
+        return text + _next_clause(review, nxt) + "。"
+    nxt_p = review.next_period
     if review.next_target is not None:
-        text += (f"；{NEXT[p.kind]}（{nxt.start.isoformat()} 至 {nxt.end.isoformat()}）目标 "
+        text += (f"；{NEXT[p.kind]}（{nxt_p.start.isoformat()} 至 {nxt_p.end.isoformat()}）目标 "
                  f"{tables.fmt_money(review.next_target)}")
         if review.next_uv_needed is not None:
             cr = tables.fmt_pct(review.now["conversion_rate"], decimals=2)
@@ -201,21 +240,46 @@ def _focus_sentence(review: pa.PeriodReview, found_risks: list[str]) -> str:
     return text + "。"
 
 
+def _next_clause(review: pa.PeriodReview, nxt: pa.NextPeriod) -> str:
+    """Return the next period's target, UV gap and oldest open daily action (a clause)."""
+    p, q = review.period, nxt.period
+    span = f"{NEXT[p.kind]}（{q.start.isoformat()} 至 {q.end.isoformat()}）"
+    if nxt.gmv_target is None:
+        text = f"；{span}未设置销售目标"
+    else:
+        text = f"；{span}目标 {tables.fmt_money(nxt.gmv_target)}"
+        if nxt.uv_needed is not None:
+            text += f"，按{THIS[p.kind]}转化率和客单价需访客约 {tables.fmt_int(nxt.uv_needed)}"
+            if nxt.uv_gap is not None:
+                text += (f"，按{THIS[p.kind]}节奏{'缺' if nxt.uv_gap > 0 else '富余'} "
+                         f"{tables.fmt_int(abs(nxt.uv_gap))}（Σ日访客）")
+    if len(nxt.actions):
+        oldest = nxt.actions.sort_values("first_seen", kind="stable").iloc[0]
+        text += (f"；日报行动仍有 {len(nxt.actions)} 项未关闭，最久的是"
+                 f"「{_action_subject(oldest['text'])}」"
+                 f"（自 {oldest['first_seen'].isoformat()[5:]} 起 {int(oldest['days'])} 天）")
+    return text
+
+
 def conclusion(review: pa.PeriodReview, found: pa.PeriodItems | None = None, *,
-               ad_ceiling: float = 0.20) -> list[str]:
+               ad_ceiling: float = 0.20, service: pa.PeriodService | None = None,
+               sources: pa.SourceChanges | None = None,
+               nxt: pa.NextPeriod | None = None) -> list[str]:
     """
     Return the period in five sentences (plain Chinese, escaped when shown).
 
     1. GMV vs target; 2. vs the previous period and the same period last year; 3. the main
-    driver (UV × CR × AOV bridge vs the previous period); 4. the biggest risk; 5. next
-    period's focus and target.
+    driver (UV × CR × AOV bridge vs the previous period); 4. the biggest risk (sales, ads,
+    refunds, conversion, 客服, DSR, traffic sources, stock); 5. next period's focus, its
+    target and UV gap, and the oldest daily action still open.
     """
-    found_risks = risks(review, found, ad_ceiling=ad_ceiling)
+    found_risks = risks(review, found, ad_ceiling=ad_ceiling, service=service,
+                        sources=sources)
     risk = (f"最大风险：{found_risks[0]}。" if found_risks
             else "最大风险：未发现明显风险（目标进度、推广费比、退款率、转化率、询单转化率、"
                  "滞销库存均正常）。")
     return [_target_sentence(review), _compare_sentence(review), _driver_sentence(review),
-            risk, _focus_sentence(review, found_risks)]
+            risk, _focus_sentence(review, found_risks, nxt)]
 
 
 # ---------------------------------------------------------------- the plan table (HTML)
@@ -626,3 +690,313 @@ def show_items(found: pa.PeriodItems) -> None:
         caption=(f"滞销库存：本期零销售、库存快照 {found.snapshot_date} 库存 > 0，共 "
                  f"{tables.fmt_int(found.slow_skus)} 个 SKU、{tables.fmt_int(found.slow_qty)} 件"
                  f"（列出库存最多的 {len(slow)} 个）")))
+
+
+# ---------------------------------------------------------------- 推广与流量 (section 5)
+
+
+def _roi_text(x: float | None) -> str:
+    return tables.MISSING if x is None else f"{x:.2f}"
+
+
+def _coverage_note(days: int, days_prev: int, review: pa.PeriodReview, what: str) -> str:
+    """Say when a side of the comparison has fewer days of the export than the period."""
+    p, prev = review.period, review.previous_period
+    parts = []
+    if days < p.elapsed:
+        parts.append(f"{THIS[p.kind]}仅 {days}/{p.elapsed} 天有{what}")
+    if days_prev < prev.elapsed:
+        parts.append(f"{PREVIOUS[p.kind]}同期仅 {days_prev}/{prev.elapsed} 天有{what}，"
+                     "变化幅度偏大，仅供参考")
+    return "；".join(parts)
+
+
+def channels_frame(found: pa.PeriodChannels) -> pd.DataFrame:
+    """Return the channel table as display text (one row per channel, then 合计)."""
+    rows = [*found.rows.to_dict("records"), found.total]
+    return pd.DataFrame({
+        "渠道": [r["channel"] if r["channel"] in (r["plan_column"], pa.TAOKE_SYCM)
+                 or r["channel"] == ads.TOTAL else f"{r['channel']}（{r['plan_column']}）"
+                 for r in rows],
+        "花费": [tables.fmt_money(r["cost"]) for r in rows],
+        "上期花费": [tables.fmt_money(r["cost_prev"]) for r in rows],
+        "变化": [tables.fmt_change(r["cost_change"]) for r in rows],
+        "ROI": [_roi_text(r["roi"]) for r in rows],
+        "上期ROI": [_roi_text(r["roi_prev"]) for r in rows],
+        "费用占比": [tables.fmt_pct(r["cost_ratio"]) for r in rows],
+        "上期占比": [tables.fmt_pct(r["cost_ratio_prev"]) for r in rows],
+    })
+
+
+def sources_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return grown or shrunk traffic sources as display text."""
+    return pd.DataFrame({
+        "来源": list(frame["source"]),
+        "访客": [tables.fmt_int(v) for v in frame["visitors"]],
+        "上期": [tables.fmt_int(v) for v in frame["visitors_base"]],
+        "变化": [tables.MISSING if v is None else f"{'+' if v >= 0 else tables.MINUS}"
+                 f"{tables.fmt_int(abs(v))}" for v in frame["change"]],
+        "幅度": [tables.fmt_change(v) for v in frame["change_pct"]],
+    })
+
+
+def show_channels(found: pa.PeriodChannels | None, sources: pa.SourceChanges | None,
+                  review: pa.PeriodReview, *, ceiling: float = 0.20) -> None:
+    """Show spend, ROI and 费用占比 by channel vs the previous period, then traffic sources."""
+    from storeops.report import show_note
+
+    p = review.period
+    if found is None:
+        show_note("推广：无推广报表（万相台/直通车/引力魔方/淘宝客）也无生意参谋淘宝客佣金，"
+                  "无法按渠道列出花费。")
+    else:
+        frame = channels_frame(found)
+        caption = (f"推广花费按渠道：{_span(p)} 对比{PREVIOUS[p.kind]}同期 "
+                   f"{_span(review.previous_period)}")
+        tables.show_html(tables.html_table(frame, align_right=set(frame.columns[2:]),
+                                           caption=caption))
+        notes = ["ROI = 推广成交金额 ÷ 花费（点击日归因"
+                 + (f"，{found.window_days}天窗口" if found.window_days else "") + "）",
+                 "费用占比 = 花费 ÷ 店铺支付金额（先求和再相除）",
+                 "合计行的 ROI 只在仅一个渠道有成交时给出：各渠道推广成交相互重叠，不能相加"]
+        if found.window_days_prev and found.window_days_prev != found.window_days:
+            notes.append(f"{PREVIOUS[p.kind]}为{found.window_days_prev}天归因窗口，ROI 口径不同")
+        ratio = found.total["cost_ratio"]
+        if ratio is not None and ratio > ceiling:
+            notes.append(f"⚠ 费用占比 {tables.fmt_pct(ratio)} 超过上限 "
+                         f"{tables.fmt_pct(ceiling, decimals=0)}")
+        cover = _coverage_note(found.days, found.days_prev if found.has_prev else 0, review,
+                               "推广报表") if found.days else ""
+        if not found.has_prev:
+            notes.append(f"{PREVIOUS[p.kind]}同期无推广数据，无法对比")
+        elif cover:
+            notes.append(cover)
+        show_note("。".join(notes) + "。")
+    if sources is None:
+        show_note("流量来源：无生意参谋 店铺流量来源 导出，无法比较各来源访客。")
+        return
+    if not sources.has_base:
+        show_note(f"流量来源：{PREVIOUS[p.kind]}同期没有流量来源数据，无法比较增减。")
+        return
+    for frame, what in ((sources.grew, "增长最多"), (sources.shrank, "下降最多")):
+        if frame.empty:
+            show_note(f"流量来源：没有访客{'增加' if what == '增长最多' else '减少'}的来源。")
+            continue
+        shown = sources_frame(frame)
+        tables.show_html(tables.html_table(
+            shown, align_right={"访客", "上期", "变化", "幅度"},
+            caption=f"访客{what}的流量来源（对比{PREVIOUS[p.kind]}同期）"))
+    notes = ["访客为 Σ日访客（各日、各终端之和），一位访客可经多个来源进店，各来源不可相加"]
+    cover = _coverage_note(sources.days, sources.days_base, review, "流量来源数据")
+    if cover:
+        notes.append(cover)
+    show_note("。".join(notes) + "。")
+
+
+# ---------------------------------------------------------------- 客服与售后 (section 6)
+
+
+def _seconds(x: float | None) -> str:
+    return tables.MISSING if x is None else f"{tables.fmt_int(x)} 秒"
+
+
+def _score(x: Decimal | None) -> str:
+    if tables.is_missing(x):
+        return tables.MISSING
+    return str(Decimal(x).quantize(Decimal("0.001"), rounding=ROUND_DOWN))
+
+
+def _score_change(x: Decimal | None) -> str:
+    if tables.is_missing(x):
+        return tables.MISSING
+    value = Decimal(x).quantize(Decimal("0.001"))
+    if value > 0:
+        return f"▲ +{value}"
+    if value < 0:
+        return f"▼ {tables.MINUS}{abs(value)}"
+    return "0.000"
+
+
+def service_frame(found: pa.PeriodService) -> pd.DataFrame:
+    """Return the 客服 and refund figures, this period vs the previous, as display text."""
+    n, b = found.now, found.previous
+    rows = [
+        ("询单人数", tables.fmt_int(n.inquiry_users), tables.fmt_int(b.inquiry_users), ""),
+        ("询单率", tables.fmt_pct(n.inquiry_rate, decimals=2),
+         tables.fmt_pct(b.inquiry_rate, decimals=2),
+         tables.fmt_pp(None if n.inquiry_rate is None or b.inquiry_rate is None
+                       else n.inquiry_rate - b.inquiry_rate, decimals=2)),
+        ("询单转化率", tables.fmt_pct(n.inquiry_cvr), tables.fmt_pct(b.inquiry_cvr),
+         tables.fmt_pp(None if n.inquiry_cvr is None or b.inquiry_cvr is None
+                       else n.inquiry_cvr - b.inquiry_cvr)),
+        ("首次响应", _seconds(n.first_resp_sec), _seconds(b.first_resp_sec),
+         tables.fmt_change(daily.change(n.first_resp_sec, b.first_resp_sec))),
+        ("平均响应", _seconds(n.avg_resp_sec), _seconds(b.avg_resp_sec),
+         tables.fmt_change(daily.change(n.avg_resp_sec, b.avg_resp_sec))),
+        ("退款率（付款日）", tables.fmt_pct(found.refund_rate),
+         tables.fmt_pct(found.refund_rate_prev),
+         tables.fmt_pp(None if found.refund_rate is None or found.refund_rate_prev is None
+                       else found.refund_rate - found.refund_rate_prev)),
+        ("退款成功金额（完结日）", tables.fmt_money(found.refund_total),
+         tables.fmt_money(found.refund_total_prev),
+         tables.fmt_change(daily.change(found.refund_total, found.refund_total_prev))),
+    ]
+    return pd.DataFrame(rows, columns=["指标", "本期", "上期同期", "变化"])
+
+
+def show_service(found: pa.PeriodService, review: pa.PeriodReview) -> None:
+    """Show 询单率, 询单转化率, response times, refunds and reasons, and DSR movement."""
+    from storeops.report import show_note
+
+    p = review.period
+    if found.now.days == 0 and found.previous.days == 0:
+        show_note("客服：无客服绩效 / 询单导出，询单率、询单转化率、响应时长显示 —。")
+    frame = service_frame(found)
+    tables.show_html(tables.html_table(
+        frame, align_right={"本期", "上期同期", "变化"},
+        caption=f"客服与退款：{_span(p)} 对比{PREVIOUS[p.kind]}同期"))
+    notes = ["询单率 = Σ询单人数 ÷ Σ日访客，询单转化率 = Σ询单最终付款人数 ÷ Σ询单人数"
+             "（全店汇总行，不按客服相加）；响应时长为各日全店值按询单人数加权",
+             "退款率 = 付款在本期的订单的退款金额 ÷ 支付金额；退款成功金额与原因按退款完结日"]
+    if found.now.days and found.now.days < p.elapsed:
+        notes.append(f"客服数据覆盖{THIS[p.kind]} {found.now.days}/{p.elapsed} 天")
+    if found.now.days and found.previous.days < review.previous_period.elapsed:
+        notes.append(f"{PREVIOUS[p.kind]}同期客服数据仅 {found.previous.days}/"
+                     f"{review.previous_period.elapsed} 天")
+    show_note("。".join(notes) + "。")
+    if found.reasons is None:
+        show_note("退款原因：无退款单导出。")
+    elif found.reasons.empty:
+        show_note(f"退款原因：{THIS[p.kind]}没有完结的退款成功记录。")
+    else:
+        r = found.reasons
+        shown = pd.DataFrame({
+            "原因": list(r["reason"]),
+            "笔数": [tables.fmt_int(v) for v in r["refunds"]],
+            "金额": [tables.fmt_money(v) for v in r["refund_amount"]],
+            "上期笔数": [tables.fmt_int(v) for v in r["refunds_base"]],
+            "上期金额": [tables.fmt_money(v) for v in r["refund_amount_base"]],
+        })
+        tables.show_html(tables.html_table(
+            shown, align_right={"笔数", "金额", "上期笔数", "上期金额"},
+            caption=f"退款原因（退款成功，按金额前 {len(r)} 名；换货/补寄/维修不计金额）"))
+    if found.dsr is None:
+        show_note("DSR：无店铺DSR导出。")
+        return
+    d = found.dsr
+    shown = pd.DataFrame({
+        "指标": list(d["metric"]),
+        "期初": [_score(v) for v in d["start_score"]],
+        "期末": [f"{_score(v)}{' ⚠' if low else ''}"
+                 for v, low in zip(d["end_score"], d["below_line"], strict=True)],
+        "变化": [_score_change(v) for v in d["change"]],
+    })
+    tables.show_html(tables.html_table(
+        shown, align_right={"期初", "期末", "变化"},
+        caption=(f"DSR 变化：期初为 {p.start.isoformat()} 当日或之前最近的评分，期末为 "
+                 f"{p.through.isoformat()}；⚠ 低于 {found.dsr_line}")))
+
+
+# ---------------------------------------------------------------- 下期计划 (section 7)
+
+
+def next_frame(nxt: pa.NextPeriod, review: pa.PeriodReview) -> pd.DataFrame:
+    """Return the next period's targets and the UV they need, as display text."""
+    p = review.period
+    rows = [
+        ("销售目标", tables.fmt_money(nxt.gmv_target) if nxt.gmv_target is not None
+         else "未设置"),
+        ("访客目标（Σ日访客）", tables.fmt_int(nxt.uv_target) if nxt.uv_target is not None
+         else "未设置"),
+    ]
+    for metric, label in pa.RATIO_TARGET_NAMES.items():
+        if metric in nxt.ratio_targets:
+            value = nxt.ratio_targets[metric]
+            rows.append((f"{label}目标", tables.fmt_money(Decimal(str(value)), decimals=2)
+                         if metric == "aov" else tables.fmt_pct(value, decimals=2)))
+    rows += [
+        (f"{THIS[p.kind]}转化率 / 客单价",
+         f"{tables.fmt_pct(nxt.conversion_rate, decimals=2)} / "
+         f"{tables.fmt_money(nxt.aov, decimals=2)}"),
+        ("所需访客（按本期转化率、客单价）", tables.fmt_int(nxt.uv_needed)),
+        (f"按{THIS[p.kind]}节奏的访客", tables.fmt_int(nxt.uv_pace)),
+        ("访客缺口", tables.MISSING if nxt.uv_gap is None
+         else f"{'缺' if nxt.uv_gap > 0 else '富余'} {tables.fmt_int(abs(nxt.uv_gap))}"),
+    ]
+    return pd.DataFrame(rows, columns=["项目", "数值"])
+
+
+def show_next(nxt: pa.NextPeriod, review: pa.PeriodReview) -> None:
+    """Show the next period's targets, the UV gap, and the daily actions still open."""
+    from storeops.report import show_note
+
+    p, q = review.period, nxt.period
+    head = f"{NEXT[p.kind]}：{q.start.isoformat()} 至 {q.end.isoformat()}（{q.days} 天）。"
+    if nxt.gmv_target is None:
+        head += (f"目标表中没有{NEXT[p.kind]}的销售目标（年度计划写入目标表或在 stores.toml 写 "
+                 "monthly_target 后即可显示所需访客与缺口）。")
+    else:
+        head += f"销售目标来源：{nxt.target_source}。"
+    show_note(head)
+    frame = next_frame(nxt, review)
+    tables.show_html(tables.html_table(frame, align_right={"数值"}))
+    show_note(f"所需访客 = 目标 ÷（转化率 × 客单价），均按{THIS[p.kind]}至今的 Σ日访客口径；"
+              f"按{THIS[p.kind]}节奏 = {THIS[p.kind]}日均访客 × {NEXT[p.kind]}天数"
+              f"（{THIS[p.kind]}至今 Σ日访客 {tables.fmt_int(nxt.uv_now)}，{p.elapsed} 天）。")
+    if not nxt.action_days:
+        show_note("未收集日报行动清单。")
+        return
+    if nxt.actions.empty:
+        show_note(f"日报行动清单：{THIS[p.kind]} {nxt.action_days} 天的行动在 "
+                  f"{p.through.isoformat()} 均已不再触发（共关闭 {len(nxt.closed)} 项）。")
+        return
+    a = nxt.actions
+    shown = pd.DataFrame({
+        "行动（截至日的日报原文）": list(a["text"]),
+        "首次出现": [d.isoformat()[5:] for d in a["first_seen"]],
+        "触发天数": [tables.fmt_int(v) for v in a["days"]],
+    })
+    tables.show_html(tables.html_table(
+        shown, align_right={"触发天数"},
+        caption=(f"仍未关闭的行动：{p.through.isoformat()} 的日报仍触发的条件"
+                 f"（本期 {nxt.action_days} 天日报中出现过）")))
+    show_note(f"行动在条件不再成立的那天关闭：{THIS[p.kind]}已关闭 {len(nxt.closed)} 项，"
+              f"仍未关闭 {len(a)} 项（同一关键词、客服、SKU、商品或指标跨天视为同一行动）。")
+
+
+# ---------------------------------------------------------------- the daily action lists
+
+
+def daily_actions(con: Any, day: Any, store: Any) -> list[str]:
+    """
+    Return the daily review's action list (今日行动清单) for ``day``, as that review builds it.
+
+    Parameters
+    ----------
+    con : DuckDBPyConnection
+        The store's warehouse.
+    day : date
+        The day reviewed.
+    store : StoreConfig
+        Thresholds and 毛利率 of the store (the same the daily review uses).
+    """
+    kpis = daily.kpis(con, day)
+    split = daily.bridge(kpis)
+    found = daily.anomalies(kpis, anomaly.rules_from(store.thresholds.anomaly))
+    ops = operations.operations_day(con, day, **store.thresholds.operations())
+    todo = narrative.actions(split, found) + ops_report.operations_actions(ops)
+    summary = ads.channel_summary(con, day, kpis.today["gmv"])
+    hits = ads.keyword_rules(con, day, gross_margin=store.gross_margin,
+                             **store.thresholds.ad_rules())
+    todo = todo + ads_report.ads_actions(hits)
+    traffic = merch.traffic_day(con, kpis)
+    items = merch.merch_day(con, kpis)
+    checks = merch.cross_checks(con, kpis, summary)
+    return (merch_report.checks_actions(checks) + todo + merch_report.traffic_actions(traffic)
+            + merch_report.merch_actions(items))
+
+
+def period_actions(con: Any, review: pa.PeriodReview, store: Any) -> dict[Any, list[str]]:
+    """Return the daily action list of every day of the period up to ``through``."""
+    p = review.period
+    return {d: daily_actions(con, d, store) for d in metrics.period_days(p.start, p.through)}
