@@ -7,6 +7,7 @@ fully refunded; lifecycle active ≤ 30 days, sleeping 31–50, lost > 50.
 
 from __future__ import annotations
 
+import csv
 import json
 import unicodedata
 from datetime import date, datetime, timedelta
@@ -19,6 +20,7 @@ import pytest
 from rawfiles import orders_by_hand
 from storeops import demo, paths, runner, warehouse
 from storeops.ingest import load
+from storeops.report import index
 
 DAY = date(2026, 11, 26)
 
@@ -48,17 +50,33 @@ def _expected(home: Path) -> dict:
         refund = Decimal(refund_text) if refund_text else Decimal(0)
         if refund >= paid:
             continue
-        rows.append((unicodedata.normalize("NFKC", nick), datetime.fromisoformat(paid_at).date(),
+        rows.append((unicodedata.normalize("NFKC", nick), datetime.fromisoformat(paid_at),
                      paid))
     by_buyer: dict[str, list[tuple[date, Decimal]]] = {}
-    for nick, day, paid in rows:
-        by_buyer.setdefault(nick, []).append((day, paid))
+    times: dict[str, list[datetime]] = {}
+    for nick, at, paid in sorted(rows, key=lambda x: x[1]):
+        by_buyer.setdefault(nick, []).append((at.date(), paid))
+        times.setdefault(nick, []).append(at)
     last = {b: max(d for d, _ in v) for b, v in by_buyer.items()}
     age = {b: (DAY - d).days for b, d in last.items()}
     start = DAY - timedelta(days=364)
     window = {b: [x for x in v if x[0] >= start] for b, v in by_buyer.items()}
     window = {b: v for b, v in window.items() if v}
     sleeping = [b for b, a in age.items() if 30 < a <= 50]
+    # 新客90天复购: first order paid in [D-180, D-90], second within 90 days (pay dates)
+    firsts = {b: (t[0].date(), t[1].date() if len(t) > 1 else None) for b, t in times.items()}
+    cohort = [b for b, (f, _) in firsts.items()
+              if DAY - timedelta(days=180) <= f <= DAY - timedelta(days=90)]
+    again = [b for b in cohort if firsts[b][1] is not None
+             and (firsts[b][1] - firsts[b][0]).days <= 90]
+    gaps = sorted((s - f).days for f, s in firsts.values()
+                  if s is not None and f >= DAY - timedelta(days=364))
+    # new vs returning in the report's month: new = first order this month
+    month = DAY.replace(day=1)
+    in_month = {b for b, v in by_buyer.items() if any(d >= month for d, _ in v)}
+    new = {b for b in in_month if firsts[b][0] >= month}
+    new_gmv = sum((p for b in new for d, p in by_buyer[b] if d >= month), Decimal(0))
+    single = {b for b, v in by_buyer.items() if len(v) == 1}
     return {
         "active": sum(a <= 30 for a in age.values()),
         "sleeping": len(sleeping),
@@ -67,6 +85,12 @@ def _expected(home: Path) -> dict:
         "repurchase_rate": sum(len(v) >= 2 for v in window.values()) / len(window),
         "value_at_risk": sum((p for b in sleeping for _, p in window[b]), Decimal(0)),
         "window_buyers": len(window),
+        "first90": (len(cohort), len(again)),
+        "gap_median": gaps[(len(gaps) + 1) // 2 - 1],  # nearest rank: ceil(n / 2)-th
+        "gap_buyers": len(gaps),
+        "month": (len(new), len(in_month - new), new_gmv),
+        "entering_sleeping": sum(31 <= a <= 37 for a in age.values()),
+        "first_order_25_30": sum(25 <= age[b] <= 30 for b in single),
     }
 
 
@@ -82,16 +106,53 @@ def test_metrics_match_an_independent_computation(demo_home):
     assert want["recall_due"] > 0 and want["repurchase_rate"] > 0.05  # returning buyers
 
 
+def test_new_figures_match_an_independent_computation(demo_home):
+    got = json.loads(paths.metrics_file("demo", DAY, "customers").read_text("utf-8"))["metrics"]
+    want = _expected(demo_home)
+    cohort = got["repurchase_90d_cohort"]
+    assert (cohort["buyers"], cohort["repeat_buyers"]) == want["first90"]
+    assert got["repurchase_90d_first_time"] == pytest.approx(want["first90"][1]
+                                                             / want["first90"][0])
+    assert got["days_to_second_order"]["buyers"] == want["gap_buyers"]
+    assert got["days_to_second_order"]["median"] == want["gap_median"]
+    nov = got["new_vs_returning"]["2026-11"]
+    new, returning, new_gmv = want["month"]
+    assert (nov["new_buyers"], nov["returning_buyers"]) == (new, returning)
+    assert Decimal(str(nov["new_gmv"])) == new_gmv
+    assert nov["new_share"] == pytest.approx(new / (new + returning))
+    counts = got["recall_counts"]
+    assert counts["entering_sleeping"] == want["entering_sleeping"]
+    assert counts["first_order_25_30"] == want["first_order_25_30"]
+    assert counts["sleeping_high_value"] == got["sleeping_high_value"]
+    assert want["first90"][0] > 0 and want["gap_buyers"] > 0 and returning > 0
+
+
+def test_recall_csvs_open_with_pandas_and_csv(demo_home):
+    got = json.loads(paths.metrics_file("demo", DAY, "customers").read_text("utf-8"))["metrics"]
+    folder = paths.report_dir("demo", DAY) / "private"
+    for segment, count in got["recall_counts"].items():
+        path = folder / f"recall_{segment}.csv"
+        frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str)
+        assert len(frame) == count and list(frame.columns[:2]) == ["名单", "买家编号"]
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            assert len(list(csv.reader(fh))) == count + 1
+
+
 def test_html_shows_counts_but_not_the_private_list(demo_home):
     html = paths.report_file("demo", DAY, "customers", ".html").read_text("utf-8")
     assert "客户分析" in html and "RFM 分层" in html and "重要价值" in html
+    assert "新客 vs 老客" in html and "新客90天复购率" in html and "本周转入沉睡" in html
     assert "data:image/png;base64," in html
-    private = paths.processed_dir("demo") / "private" / "recall_2026-11-26.csv"
-    text = private.read_text("utf-8-sig")
-    assert "recall_2026" not in html and "private/" not in html and str(demo_home) not in html
-    keys = [line.split(",")[1] for line in text.splitlines()[1:]]
+    private = sorted((paths.report_dir("demo", DAY) / "private").glob("recall_*.csv"))
+    assert len(private) == 4
+    assert "recall_" not in html and "private/" not in html and str(demo_home) not in html
+    keys = [line.split(",")[1] for p in private for line in
+            p.read_text("utf-8-sig").splitlines()[1:]]
     assert keys and not any(k in html for k in keys)  # no full buyer key in the HTML
-    assert not list((demo_home / "reports").rglob("*.csv"))
+    index.write_index()
+    listed = paths.index_file().read_text("utf-8") + \
+        paths.store_index_file("demo").read_text("utf-8")
+    assert "private" not in listed and "recall_" not in listed
 
 
 def test_store_without_buyer_identity_stops_cleanly(demo_home, monkeypatch):
@@ -112,4 +173,4 @@ def test_store_without_buyer_identity_stops_cleanly(demo_home, monkeypatch):
     got = json.loads(paths.metrics_file("masked", DAY, "customers").read_text("utf-8"))
     assert got["metrics"]["active"] is None and got["metrics"]["repurchase_rate"] is None
     assert got["metrics"]["segments"] is None
-    assert not (paths.processed_dir("masked") / "private").exists()
+    assert not (paths.report_dir("masked", DAY) / "private").exists()

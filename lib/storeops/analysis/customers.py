@@ -40,6 +40,19 @@ segment  R     F     M     meaning
 
 复购率 (repurchase rate, this module's definition): buyers with ≥ 2 effective orders paid in the
 365 days ending on the report day ÷ buyers with ≥ 1 there (sum-then-divide, 人 ÷ 人).
+
+新客90天复购率 (90-day repurchase of first-time buyers): of the buyers whose first effective
+order was paid on a day in [D − 180, D − 90] (so every one of them has had 90 full days), the
+share whose second effective order was paid at most 90 days after the first (pay dates; a
+second order on the 90th day counts). "First" is the first order the warehouse holds.
+
+首次到二次购买间隔 (days to the second order): second pay date − first pay date (天) for the
+buyers whose first effective order falls in the 365 days ending D and who have a second by D;
+quantiles by nearest rank (the smallest d with at least q of the buyers at or below d).
+
+新客 vs 老客 by month: a buyer is new (新客) in the calendar month of their first effective
+order and returning (老客) in any later month; GMV and orders of each group are those of its
+buyers' effective orders paid in the month; 客单价 = 支付金额 ÷ 订单数.
 """
 
 from __future__ import annotations
@@ -81,7 +94,28 @@ SEGMENTS: dict[tuple[bool, bool, bool], str] = {
 }
 """(R high, F high, M high) -> segment name, in display order."""
 
-RECALL_LISTS = {"recall_due": "到期召回", "sleeping_high_value": "高价值沉睡"}
+RECALL_LISTS = {
+    "entering_sleeping": "本周转入沉睡",
+    "sleeping_high_value": "高价值沉睡",
+    "first_order_25_30": "首单25–30天未复购",
+    "recall_due": "到期召回",
+}
+"""Recall list id -> display name; the first three are ``recall_counts`` in the metrics JSON."""
+
+RECALL_SEGMENTS = ("entering_sleeping", "sleeping_high_value", "first_order_25_30")
+"""The three recall lists of the report (each written to ``recall_<id>.csv``)."""
+
+ENTERING_DAYS = 7
+"""本周转入沉睡: the sleeping threshold was crossed in this many days up to the report day."""
+
+FIRST_ORDER_DAYS = (25, 30)
+"""首单25–30天未复购: days since the only effective order (both ends inclusive)."""
+
+REPURCHASE_WITHIN = 90
+"""新客90天复购率: the second order within this many days of the first (days)."""
+
+FIRST_LOOKBACK = 180
+"""新客90天复购率: first orders paid from this many days before the report day."""
 
 
 # ---------------------------------------------------------------- identity
@@ -124,7 +158,7 @@ def identity(con: duckdb.DuckDBPyConnection, day: date) -> Identity:
 
 
 def _has_keys(con: duckdb.DuckDBPyConnection, day: date) -> bool:
-    return identity(con, day).ok
+    return bool(warehouse.query_rows(con, "cust_has_keys", day=day)[0]["has_keys"])
 
 
 # ---------------------------------------------------------------- lifecycle
@@ -393,6 +427,293 @@ def cohorts(con: duckdb.DuckDBPyConnection, day: date, *, months: int = 12,
     return pd.DataFrame(records, columns=columns)
 
 
+# ---------------------------------------------------------------- 新客90天复购, second-order gap
+
+
+@dataclass(frozen=True, slots=True)
+class FirstRepurchase:
+    """
+    新客90天复购率: first-time buyers of [first_start, first_end] who bought again within 90 days.
+
+    Attributes
+    ----------
+    day, first_start, first_end : date
+        Report day and the first-order window (both ends inclusive).
+    within_days : int
+        The second order counts when paid at most this many days after the first (days).
+    buyers : int
+        Buyers whose first effective order was paid in the window (人).
+    repeat_buyers : int
+        Of them, buyers with a second effective order within ``within_days`` (人).
+    rate : float or None
+        repeat_buyers ÷ buyers (fraction); None without buyers.
+    by_item : DataFrame
+        One row per main item of the first order (largest line): ``item_key``, ``title``,
+        ``buyers``, ``repeat_buyers`` (人), ``rate`` (fraction); most buyers first;
+        ``item_key`` and ``title`` missing (NaN) for first orders without order lines.
+    """
+
+    day: date
+    first_start: date
+    first_end: date
+    within_days: int
+    buyers: int
+    repeat_buyers: int
+    rate: float | None
+    by_item: pd.DataFrame
+
+
+def first_repurchase(con: duckdb.DuckDBPyConnection, day: date, *,
+                     within_days: int = REPURCHASE_WITHIN,
+                     lookback_days: int = FIRST_LOOKBACK) -> FirstRepurchase | None:
+    """
+    Compute the 90-day repurchase of first-time buyers, overall and by first item.
+
+    Parameters
+    ----------
+    con : duckdb connection
+        The store's warehouse.
+    day : date
+        Report day; orders after it are ignored.
+    within_days : int
+        Days after the first order in which a second order counts (inclusive).
+    lookback_days : int
+        First orders paid from ``day - lookback_days`` to ``day - within_days`` (inclusive),
+        so every buyer counted has had ``within_days`` full days to come back.
+
+    Returns
+    -------
+    FirstRepurchase or None
+        None when no paid order carries a buyer key.
+    """
+    if not lookback_days >= within_days > 0:
+        raise ValueError(f"需要 lookback_days ≥ within_days > 0，收到 {lookback_days}, "
+                         f"{within_days}")
+    if not _has_keys(con, day):
+        return None
+    start, end = day - timedelta(days=lookback_days), day - timedelta(days=within_days)
+    row = warehouse.query_rows(con, "cust_first_repurchase", day=day, first_start=start,
+                               first_end=end, within=within_days)[0]
+    items = warehouse.query_rows(con, "cust_first_item_repurchase", day=day, first_start=start,
+                                 first_end=end, within=within_days)
+    by_item = pd.DataFrame(
+        [(r["item_key"], r["title"], int(r["buyers"]), int(r["repeat_buyers"]),
+          metrics.ratio(int(r["repeat_buyers"]), int(r["buyers"]))) for r in items],
+        columns=["item_key", "title", "buyers", "repeat_buyers", "rate"],
+    )
+    buyers, repeat = int(row["buyers"]), int(row["repeat_buyers"])
+    return FirstRepurchase(day, start, end, within_days, buyers, repeat,
+                           metrics.ratio(repeat, buyers), by_item)
+
+
+QUANTILES = {"p25": 0.25, "median": 0.5, "p75": 0.75, "p90": 0.9}
+"""Quantiles of the days to the second order shown and recorded (name -> q)."""
+
+
+def nearest_rank(counts: pd.DataFrame, q: float) -> int | None:
+    """
+    Return the nearest-rank quantile of a distribution given as (days, buyers) rows.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        ``days`` (天) and ``buyers`` (人) per distinct number of days.
+    q : float
+        Quantile in (0, 1].
+
+    Returns
+    -------
+    int or None
+        The smallest ``days`` with at least ``q`` of the buyers at or below it; None without
+        buyers.
+    """
+    ordered = counts.sort_values("days")
+    total = int(ordered["buyers"].sum())
+    if total == 0:
+        return None
+    need = q * total
+    running = 0
+    for days, buyers in zip(ordered["days"], ordered["buyers"], strict=True):
+        running += int(buyers)
+        if running >= need:
+            return int(days)
+    return int(ordered["days"].iloc[-1])
+
+
+@dataclass(frozen=True, slots=True)
+class SecondOrderGap:
+    """
+    Days from the first to the second effective order.
+
+    Attributes
+    ----------
+    day, since : date
+        Report day and the first day of the first-order window (first orders paid from
+        ``since`` to ``day``).
+    counts : DataFrame
+        ``days`` (天, 0 = same day) and ``buyers`` (人), ascending days.
+    buyers : int
+        Buyers with a second order (人).
+    quantiles : dict of str to int or None
+        ``p25``, ``median``, ``p75``, ``p90`` (天, nearest rank); None without buyers.
+    """
+
+    day: date
+    since: date
+    counts: pd.DataFrame
+    buyers: int
+    quantiles: dict[str, int | None]
+
+    def histogram(self, *, width: int = 7, cap: int = 91) -> pd.DataFrame:
+        """
+        Bin the days into ``width``-day bins up to ``cap`` and one open bin beyond.
+
+        Returns
+        -------
+        DataFrame
+            ``label`` (e.g. ``0–6``, ``91+``), ``low`` (天), ``buyers`` (人), ``share``
+            (fraction of the buyers; None without buyers); every bin, empty ones as 0.
+        """
+        lows = list(range(0, cap, width))
+        labels = [f"{lo}–{min(lo + width, cap) - 1}" for lo in lows] + [f"{cap}+"]
+        lows.append(cap)
+        bins = [min(d // width, len(lows) - 1) if d < cap else len(lows) - 1
+                for d in self.counts["days"]]
+        totals = [0] * len(lows)
+        for b, n in zip(bins, self.counts["buyers"], strict=True):
+            totals[b] += int(n)
+        return pd.DataFrame({
+            "label": labels, "low": lows, "buyers": totals,
+            "share": [metrics.ratio(n, self.buyers) for n in totals],
+        })
+
+
+def second_order_gap(con: duckdb.DuckDBPyConnection, day: date, *,
+                     window_days: int = WINDOW_DAYS) -> SecondOrderGap | None:
+    """
+    Count the buyers by days from their first to their second effective order.
+
+    Parameters
+    ----------
+    con : duckdb connection
+        The store's warehouse.
+    day : date
+        Report day; orders after it are ignored.
+    window_days : int
+        First orders paid in the ``window_days`` days ending ``day`` (days).
+
+    Returns
+    -------
+    SecondOrderGap or None
+        None when no paid order carries a buyer key.
+    """
+    if not _has_keys(con, day):
+        return None
+    since = day - timedelta(days=window_days - 1)
+    rows = warehouse.query_rows(con, "cust_second_order_days", day=day, since=since)
+    counts = pd.DataFrame([(int(r["days"]), int(r["buyers"])) for r in rows],
+                          columns=["days", "buyers"])
+    quantiles = {name: nearest_rank(counts, q) for name, q in QUANTILES.items()}
+    return SecondOrderGap(day, since, counts, int(counts["buyers"].sum()), quantiles)
+
+
+# ---------------------------------------------------------------- 新客 vs 老客
+
+
+@dataclass(frozen=True, slots=True)
+class NewReturning:
+    """
+    New vs returning buyers by month, and the items that bring them.
+
+    Attributes
+    ----------
+    day, first_month : date
+        Report day and the first month shown (first of a month).
+    months : DataFrame
+        One row per month with orders, oldest first: ``month`` (date, first of month),
+        ``new_buyers``, ``returning_buyers`` (人), ``new_orders``, ``returning_orders`` (笔),
+        ``new_gmv``, ``returning_gmv`` (Decimal 元), ``new_aov``, ``returning_aov`` (Decimal
+        元, 支付金额 ÷ 订单数; None without orders), ``new_share`` (new ÷ all buyers of the
+        month), ``new_gmv_share`` (fraction of the month's 支付金额), ``partial`` (the report
+        day's month, still running).
+    new_items, return_items : DataFrame
+        Top items of first orders (bring new buyers) and of later orders (bring buyers back)
+        in the months shown: ``item_key``, ``title``, ``buyers`` (人), ``orders`` (笔),
+        ``gmv`` (Decimal 元, the lines' share of 支付金额); most buyers first.
+    """
+
+    day: date
+    first_month: date
+    months: pd.DataFrame
+    new_items: pd.DataFrame
+    return_items: pd.DataFrame
+
+
+def new_vs_returning(con: duckdb.DuckDBPyConnection, day: date, *, months: int = 12,
+                     top: int = 10) -> NewReturning | None:
+    """
+    Split each month's buyers, orders and 支付金额 into new and returning buyers.
+
+    Parameters
+    ----------
+    con : duckdb connection
+        The store's warehouse.
+    day : date
+        Report day; orders after it are ignored.
+    months : int
+        Calendar months shown, the report day's month included.
+    top : int
+        Items listed in each of the two item tables.
+
+    Returns
+    -------
+    NewReturning or None
+        None when no paid order carries a buyer key.
+    """
+    if not _has_keys(con, day):
+        return None
+    first = first_cohort_month(day, months)
+    rows = warehouse.query_rows(con, "cust_new_returning", day=day, first_month=first)
+    table: dict[date, dict[str, Any]] = {}
+    for r in rows:
+        side = "new" if r["is_new"] else "returning"
+        entry = table.setdefault(r["month"], {})
+        entry[f"{side}_buyers"] = int(r["buyers"])
+        entry[f"{side}_orders"] = int(r["orders"])
+        entry[f"{side}_gmv"] = r["gmv"]
+    records = []
+    this_month = date(day.year, day.month, 1)
+    for month in sorted(table):
+        e = table[month]
+        rec: dict[str, Any] = {"month": month}
+        for side in ("new", "returning"):
+            rec[f"{side}_buyers"] = e.get(f"{side}_buyers", 0)
+            rec[f"{side}_orders"] = e.get(f"{side}_orders", 0)
+            rec[f"{side}_gmv"] = e.get(f"{side}_gmv", Decimal(0))
+        for side in ("new", "returning"):
+            rec[f"{side}_aov"] = metrics.money_ratio(rec[f"{side}_gmv"], rec[f"{side}_orders"])
+        rec["new_share"] = metrics.ratio(rec["new_buyers"],
+                                         rec["new_buyers"] + rec["returning_buyers"])
+        rec["new_gmv_share"] = metrics.ratio(rec["new_gmv"],
+                                             rec["new_gmv"] + rec["returning_gmv"])
+        rec["partial"] = month == this_month
+        records.append(rec)
+    columns = ["month", "new_buyers", "returning_buyers", "new_orders", "returning_orders",
+               "new_gmv", "returning_gmv", "new_aov", "returning_aov", "new_share",
+               "new_gmv_share", "partial"]
+    frame = pd.DataFrame(records, columns=columns)
+    items = warehouse.query_rows(con, "cust_item_new_returning", day=day, start=first)
+    item_cols = ["item_key", "title", "buyers", "orders", "gmv"]
+
+    def _top(is_first: bool) -> pd.DataFrame:
+        picked = [r for r in items if bool(r["is_first"]) is is_first]
+        picked.sort(key=lambda r: (-int(r["buyers"]), -r["gmv"], str(r["item_key"])))
+        return pd.DataFrame([[r["item_key"], r["title"], int(r["buyers"]), int(r["orders"]),
+                              r["gmv"]] for r in picked[:top]], columns=item_cols)
+
+    return NewReturning(day, first, frame, _top(True), _top(False))
+
+
 # ---------------------------------------------------------------- recall lists
 
 
@@ -401,10 +722,10 @@ class Recall:
     """
     The buyers to contact, as of the report day.
 
-    ``buyers`` columns: list (``recall_due`` | ``sleeping_high_value``), buyer_key,
-    last_order_id, last_paid_at (datetime), last_amount (Decimal 元), days_since (天),
-    orders (笔, 365 days), gmv (Decimal 元, 365 days), m_score (1–5). A buyer can be on both
-    lists when recall_days falls in the sleeping range.
+    ``buyers`` columns: list (a key of :data:`RECALL_LISTS`), buyer_key, last_order_id,
+    last_paid_at (datetime), last_amount (Decimal 元), days_since (天), orders (笔, 365 days),
+    gmv (Decimal 元, 365 days), orders_ever (笔, every effective order), m_score (1–5). A buyer
+    can be on several lists (a high-value buyer who turned sleeping this week is on two).
     """
 
     day: date
@@ -415,12 +736,23 @@ class Recall:
         """Return the buyers on one list (人)."""
         return int((self.buyers["list"] == name).sum())
 
+    def counts(self) -> dict[str, int]:
+        """Return the three recall lists of the report -> buyers (人)."""
+        return {name: self.count(name) for name in RECALL_SEGMENTS}
+
+    def rows(self, name: str) -> pd.DataFrame:
+        """Return one list's rows (largest 365-day 支付金额 first)."""
+        return self.buyers.loc[lambda d: d["list"] == name].reset_index(drop=True)
+
 
 def recall(con: duckdb.DuckDBPyConnection, day: date, *, recall_days: int = 30,
-           sleeping_days: int = 30, lost_days: int = 50,
-           high_score: int = HIGH_SCORE) -> Recall | None:
+           sleeping_days: int = 30, lost_days: int = 50, high_score: int = HIGH_SCORE,
+           first_days: tuple[int, int] = FIRST_ORDER_DAYS) -> Recall | None:
     """
-    List the buyers due for the recall and the high-value sleepers.
+    List the buyers to contact, one row per (list, buyer).
+
+    The lists: turned sleeping this week, high-value sleepers, first-time buyers at day 25–30
+    without a second order, and the daily 30-day recall.
 
     Parameters
     ----------
@@ -431,10 +763,15 @@ def recall(con: duckdb.DuckDBPyConnection, day: date, *, recall_days: int = 30,
     recall_days : int
         到期召回: the last effective order was exactly this many days before ``day``.
     sleeping_days, lost_days : int
-        高价值沉睡: sleeping (sleeping_days < days since ≤ lost_days) with an RFM M score
-        ≥ ``high_score`` (365-day window).
+        本周转入沉睡: sleeping_days < days since ≤ sleeping_days + 7 (the threshold was
+        crossed on one of the 7 days ending ``day``). 高价值沉睡: sleeping
+        (sleeping_days < days since ≤ lost_days) with an RFM M score ≥ ``high_score``
+        (365-day window).
     high_score : int
         M score threshold (1–5).
+    first_days : tuple of int
+        首单25–30天未复购: exactly one effective order ever, paid this many days before
+        ``day`` (both ends inclusive).
 
     Returns
     -------
@@ -445,9 +782,11 @@ def recall(con: duckdb.DuckDBPyConnection, day: date, *, recall_days: int = 30,
         return None
     rows = warehouse.query_rows(con, "cust_recall", day=day, recall=recall_days,
                                 sleeping=sleeping_days, lost=lost_days, high=high_score,
-                                window=WINDOW_DAYS)
+                                window=WINDOW_DAYS, entering=ENTERING_DAYS,
+                                first_min=first_days[0],
+                                first_max=first_days[1])
     columns = ["list", "buyer_key", "last_order_id", "last_paid_at", "last_amount",
-               "days_since", "orders", "gmv", "m_score"]
+               "days_since", "orders", "gmv", "orders_ever", "m_score"]
     frame = pd.DataFrame([[r[c] for c in columns] for r in rows], columns=columns)
     return Recall(day, recall_days, frame)
 
@@ -456,14 +795,21 @@ def recall(con: duckdb.DuckDBPyConnection, day: date, *, recall_days: int = 30,
 
 
 def figures(day: date, life: Lifecycle | None, segs: Rfm | None, rep: Repurchase | None,
-            calls: Recall | None) -> dict[str, Any]:
+            calls: Recall | None, *, first: FirstRepurchase | None = None,
+            gap: SecondOrderGap | None = None,
+            mix: NewReturning | None = None) -> dict[str, Any]:
     """
     Return the headline figures for ``customers.metrics.json`` (None when absent).
 
     Keys: report_date, active, sleeping, lost (人), active_change, sleeping_change,
     lost_change (人 since 30 days before), recall_due, sleeping_high_value (人),
     repurchase_rate (fraction), value_at_risk (元, rounded to 0.01), segments (name -> 人),
-    segments_gmv (name -> 元).
+    segments_gmv (name -> 元), rfm_segments (name -> {count 人, gmv 元});
+    repurchase_90d_first_time (fraction) with repurchase_90d_cohort (first_from, first_to,
+    within_days, buyers 人, repeat_buyers 人); days_to_second_order (buyers 人, p25, median,
+    p75, p90 天); new_vs_returning ("YYYY-MM" -> new_buyers, returning_buyers 人, new_gmv,
+    returning_gmv, new_aov, returning_aov 元, new_share fraction of buyers); recall_counts
+    (entering_sleeping, sleeping_high_value, first_order_25_30 -> 人).
     """
     out: dict[str, Any] = {"report_date": day}
     for state in STATES:
@@ -477,4 +823,24 @@ def figures(day: date, life: Lifecycle | None, segs: Rfm | None, rep: Repurchase
     out["segments_gmv"] = ({s: metrics.round_money(g) for s, g in
                             zip(segs.segments["segment"], segs.segments["gmv"], strict=True)}
                            if segs else None)
+    out["rfm_segments"] = ({s: {"count": int(n), "gmv": metrics.round_money(g)} for s, n, g in
+                            zip(segs.segments["segment"], segs.segments["buyers"],
+                                segs.segments["gmv"], strict=True)}
+                           if segs else None)
+    out["repurchase_90d_first_time"] = first.rate if first else None
+    out["repurchase_90d_cohort"] = ({
+        "first_from": first.first_start.isoformat(), "first_to": first.first_end.isoformat(),
+        "within_days": first.within_days, "buyers": first.buyers,
+        "repeat_buyers": first.repeat_buyers} if first else None)
+    out["days_to_second_order"] = ({"buyers": gap.buyers, **gap.quantiles} if gap else None)
+    out["new_vs_returning"] = ({
+        f"{r.month:%Y-%m}": {
+            "new_buyers": r.new_buyers, "returning_buyers": r.returning_buyers,
+            "new_gmv": metrics.round_money(r.new_gmv),
+            "returning_gmv": metrics.round_money(r.returning_gmv),
+            "new_aov": metrics.round_money(r.new_aov),
+            "returning_aov": metrics.round_money(r.returning_aov),
+            "new_share": r.new_share,
+        } for r in mix.months.itertuples(index=False)} if mix else None)
+    out["recall_counts"] = calls.counts() if calls else None
     return out

@@ -4,9 +4,10 @@ Every ``show_*`` takes a result of :mod:`storeops.analysis.customers` and shows 
 is None (no buyer keys: :func:`show_identity` has already said why), so a store whose order
 exports carry no 买家会员名 gets one clear sentence instead of empty sections.
 
-The recall list with buyer keys and order ids goes to a private CSV under the store's processed
-data folder (``data/processed/<store>/private/recall_<date>.csv``), never under ``reports/``;
-the HTML shows only counts and masked examples and never names that file.
+Each recall list with buyer keys and order ids goes to a private CSV,
+``reports/<store>/<date>/private/recall_<list>.csv`` (UTF-8 with BOM, owner-only permissions);
+the index pages list only the files of the day folder itself, so the private folder is never
+linked, and the HTML shows only counts and masked examples and never names those files.
 """
 
 from __future__ import annotations
@@ -58,11 +59,25 @@ CSV_COLUMNS = {
     "days_since": "距今天数",
     "orders": "近365天有效订单数",
     "gmv": "近365天支付金额",
+    "orders_ever": "累计有效订单数",
 }
 """Private recall CSV columns: canonical name -> header (UTF-8 with BOM, opens in Excel)."""
 
-EXAMPLES = 5
+EXAMPLES = 3
 """Masked example rows shown per recall list."""
+
+FIRST_REPURCHASE_DOC = ("首次有效支付在 {start} 至 {end} 的新客中，首单后 {within} 天内"
+                        "（按付款日计，第 {within} 天当天仍算）有第二笔有效支付订单的比例；"
+                        "“首次”指仓库里该买家最早的一笔有效支付订单")
+"""Plain-words definition of 新客90天复购率 (formatted with the window)."""
+
+NEW_COLOR, RETURNING_COLOR = "#4dabf7", "#1864ab"
+
+GAP_BIN_DAYS, GAP_CAP_DAYS = 14, 182
+"""Days-to-second-order chart: bin width and the start of the last, open bin (天)."""
+
+TOP_ITEMS_SHOWN = 8
+"""Items shown per item table (first-order items, repurchase items)."""
 
 
 # ---------------------------------------------------------------- helpers
@@ -117,7 +132,8 @@ def show_identity(ident: cust.Identity) -> None:
 
 
 def conclusion(life: cust.Lifecycle | None, rep: cust.Repurchase | None,
-               calls: cust.Recall | None) -> list[str]:
+               calls: cust.Recall | None,
+               first: cust.FirstRepurchase | None = None) -> list[str]:
     """Return the conclusion sentences (plain text, Chinese); empty without buyer keys."""
     if life is None:
         return []
@@ -130,20 +146,26 @@ def conclusion(life: cust.Lifecycle | None, rep: cust.Repurchase | None,
     if rep is not None:
         lines.append(f"{REPURCHASE_LABEL}：{tables.fmt_pct(rep.rate)}"
                      f"（{rep.repeat_buyers:,} / {rep.buyers:,} 人）。")
+    if first is not None and first.buyers:
+        lines.append(f"新客{first.within_days}天复购率 {tables.fmt_pct(first.rate)}"
+                     f"（首单在 {first.first_start:%m-%d} 至 {first.first_end:%m-%d} 的 "
+                     f"{first.buyers:,} 位新客中 {first.repeat_buyers:,} 位已回购）。")
     lines.append(f"沉睡客户近365天支付金额 {tables.fmt_money(life.value_at_risk)}：再过 "
                  f"{life.lost_days - life.sleeping_days} 天内不回购就会转为流失，"
                  "这是可挽回的价值。")
     if calls is not None:
-        lines.append(f"今日到期召回（恰好 {calls.recall_days} 天前购买）"
-                     f"{calls.count('recall_due'):,} 人；高价值沉睡客户 "
-                     f"{calls.count('sleeping_high_value'):,} 人，优先用短信、旺旺或优惠券唤醒。")
+        lines.append(f"本周召回：刚转入沉睡 {calls.count('entering_sleeping'):,} 人，"
+                     f"高价值沉睡 {calls.count('sleeping_high_value'):,} 人，"
+                     f"首单25–30天未复购 {calls.count('first_order_25_30'):,} 人；"
+                     "小批量、分人群用短信、旺旺或优惠券唤醒。")
     return lines
 
 
 def show_conclusion(life: cust.Lifecycle | None, rep: cust.Repurchase | None,
-                    calls: cust.Recall | None) -> None:
+                    calls: cust.Recall | None,
+                    first: cust.FirstRepurchase | None = None) -> None:
     """Show the conclusion as a short list (nothing without buyer keys)."""
-    lines = conclusion(life, rep, calls)
+    lines = conclusion(life, rep, calls, first)
     if lines:
         items = "".join(f"<li>{tables.escape(line)}</li>" for line in lines)
         tables.show_html(f'<ul class="so-conclusion">{items}</ul>')
@@ -245,6 +267,131 @@ def show_repurchase(rep: cust.Repurchase | None) -> None:
           "两者不可直接比较。")
 
 
+def gap_histogram(gap: cust.SecondOrderGap) -> Figure:
+    """Draw buyers by days from the first to the second order (14-day bins, 182+ last)."""
+    width, cap = GAP_BIN_DAYS, GAP_CAP_DAYS
+    bins = gap.histogram(width=width, cap=cap)
+    ax = Figure(figsize=(7.2, 3.4), layout="constrained").subplots()
+    xs = np.arange(len(bins))
+    ax.bar(xs, bins["buyers"], color=NEW_COLOR, width=0.8)
+    ax.set_xticks(xs, [label.replace("–", "–\n") for label in bins["label"]],
+                  fontsize="x-small")
+    median = gap.quantiles.get("median")
+    if median is not None:
+        where = median // width if median < cap else len(bins) - 1
+        ax.axvline(where, color=STATE_COLORS["sleeping"], linestyle="--", linewidth=1.2,
+                   label=f"中位数 {median} 天")
+        ax.legend(loc="upper center", frameon=False)
+    ax.set(title="首次到第二次购买间隔（天）", xlabel="间隔天数", ylabel="买家数（人）")
+    return ax.figure
+
+
+def show_first_repurchase(first: cust.FirstRepurchase | None,
+                          gap: cust.SecondOrderGap | None) -> None:
+    """Show 新客90天复购率 with its definition, the days-to-second-order chart, by first item."""
+    if first is None:
+        return
+    doc = FIRST_REPURCHASE_DOC.format(start=first.first_start.isoformat(),
+                                      end=first.first_end.isoformat(), within=first.within_days)
+    rows = [
+        ("首单在窗口内的新客", tables.fmt_int(first.buyers)),
+        (f"{first.within_days}天内复购", tables.fmt_int(first.repeat_buyers)),
+        (f"新客{first.within_days}天复购率", tables.fmt_pct(first.rate)),
+    ]
+    if gap is not None and gap.buyers:
+        q = gap.quantiles
+        rows.append(("首次→第二次间隔中位数", f"{q['median']} 天"))
+        rows.append(("间隔 25% / 75% / 90% 分位", f"{q['p25']} / {q['p75']} / {q['p90']} 天"))
+    tables.show_html(tables.html_table(pd.DataFrame(rows, columns=["项目", "数值"]),
+                                       align_right={"数值"}))
+    _note(f"定义：{doc}。")
+    if first.buyers == 0:
+        _note(f"{first.first_start.isoformat()} 至 {first.first_end.isoformat()} 没有首次购买的"
+              "买家（订单数据不够早），新客90天复购率暂无。")
+    if gap is not None and gap.buyers:
+        charts.show(gap_histogram(gap))
+        _note(f"间隔 = 第二笔有效支付订单的付款日 − 首笔的付款日；统计首单在 "
+              f"{gap.since.isoformat()} 之后、报告日前已有第二单的 {gap.buyers:,} 位买家。"
+              "间隔越集中，越适合在该天数前后做召回（短信、旺旺、优惠券）。")
+    if not first.by_item.empty:
+        shown = first.by_item.head(TOP_ITEMS_SHOWN)
+        frame = pd.DataFrame({
+            "首单主商品": [tables.MISSING if tables.is_missing(t) else t for t in shown["title"]],
+            "新客": shown["buyers"],
+            "90天复购": shown["repeat_buyers"],
+            "复购率": shown["rate"],
+        })
+        tables.show_html(tables.html_table(
+            frame, formats={"新客": tables.fmt_int, "90天复购": tables.fmt_int,
+                            "复购率": tables.fmt_pct},
+            caption="按首单商品（新客最多的商品）"))
+        _note("订单明细不含商品类目，按首单中支付金额最大的商品分组；“—”为没有订单明细的首单。"
+              "新客少的商品复购率波动大，看人数再看比例。")
+
+
+def new_returning_chart(mix: cust.NewReturning) -> Figure:
+    """Draw monthly 支付金额 of new and returning buyers as stacked bars (元)."""
+    months = mix.months
+    ax = Figure(figsize=(7.2, 3.4), layout="constrained").subplots()
+    xs = np.arange(len(months))
+    new = np.array([float(v) for v in months["new_gmv"]])
+    old = np.array([float(v) for v in months["returning_gmv"]])
+    ax.bar(xs, new, color=NEW_COLOR, label="新客", width=0.7)
+    ax.bar(xs, old, bottom=new, color=RETURNING_COLOR, label="老客", width=0.7)
+    ax.set_xticks(xs, [f"{m:%y-%m}" + ("*" if p else "") for m, p in
+                       zip(months["month"], months["partial"], strict=True)],
+                  rotation=45, fontsize="x-small")
+    ax.yaxis.set_major_formatter(charts.yuan_formatter(ax))
+    ax.set(title="每月支付金额：新客 vs 老客", xlabel="", ylabel="")
+    ax.legend(loc="upper left", frameon=False, ncol=2)
+    return ax.figure
+
+
+def _items_table(items: pd.DataFrame, *, name: str, buyers: str, caption: str) -> str:
+    shown = items.head(TOP_ITEMS_SHOWN)
+    frame = pd.DataFrame({
+        name: list(shown["title"]),
+        buyers: shown["buyers"],
+        "支付金额": shown["gmv"],
+    })
+    return tables.html_table(frame, formats={buyers: tables.fmt_int,
+                                             "支付金额": tables.fmt_money}, caption=caption)
+
+
+def show_new_returning(mix: cust.NewReturning | None) -> None:
+    """Show new vs returning buyers by month (chart and table) and the items behind each."""
+    if mix is None:
+        return
+    if mix.months.empty:
+        _note("近12个月没有有效支付订单。")
+        return
+    charts.show(new_returning_chart(mix))
+    m = mix.months
+    frame = pd.DataFrame({
+        "月份": [f"{x:%Y-%m}" + ("*" if p else "") for x, p in
+               zip(m["month"], m["partial"], strict=True)],
+        "新客": m["new_buyers"],
+        "老客": m["returning_buyers"],
+        "新客占比": m["new_share"],
+        "客单价 新/老": [f"{tables.fmt_money(a)}/{tables.fmt_money(b)}" for a, b in
+                     zip(m["new_aov"], m["returning_aov"], strict=True)],
+    })
+    tables.show_html(tables.html_table(
+        frame, formats={"新客": tables.fmt_int, "老客": tables.fmt_int,
+                        "新客占比": tables.fmt_pct},
+        align_right={"客单价 新/老"}))
+    _note("新客 = 当月第一次有效支付的买家，老客 = 之前的月份已买过；人数为当月有支付的买家，"
+          "客单价 = 支付金额 ÷ 订单数；* 为报告日所在月（未满）。仓库最早一个月的买家都算新客。")
+    if not mix.new_items.empty:
+        tables.show_html(_items_table(mix.new_items, name="首单商品", buyers="带来新客",
+                                      caption="哪些商品带来新客（首单含该商品的买家）"))
+    if not mix.return_items.empty:
+        tables.show_html(_items_table(mix.return_items, name="回购商品", buyers="回购买家",
+                                      caption="哪些商品让老客回来（第二单及以后含该商品）"))
+    _note("同期（近12个月）有效支付订单的订单明细；支付金额按明细分摊。")
+
+
+
 def cohort_heatmap(table: pd.DataFrame) -> Figure:
     """Draw month-N retention of each first-purchase cohort as a heatmap (percent labels)."""
     months = [c for c in table.columns if c.startswith("m") and c[1:].isdigit()]
@@ -285,31 +432,49 @@ def show_cohorts(table: pd.DataFrame | None) -> None:
           "最早几个月的“新客”里含有在仓库数据之前就买过的老客，复购比例可能偏高。")
 
 
-def show_recall(calls: cust.Recall | None, written: Path | None) -> None:
-    """Show the recall lists: counts and a few masked examples (no file path, no full ids)."""
+SHORT_LABELS = {"entering_sleeping": "转入沉睡", "sleeping_high_value": "高价值沉睡",
+                "first_order_25_30": "首单未复购"}
+"""Short list names for the masked examples (narrow enough for a phone)."""
+
+RECALL_RULES = {
+    "entering_sleeping": "最近一次购买在 {s1}–{s7} 天前：过去7天内刚转入沉睡",
+    "sleeping_high_value": "沉睡（{s1}–{lost} 天）且近365天支付金额 M 分 ≥ 3",
+    "first_order_25_30": "只买过一次，首单在 {f0}–{f1} 天前，还没有第二单",
+}
+"""How each recall list is chosen (formatted with the store's thresholds)."""
+
+
+def show_recall(calls: cust.Recall | None, written: dict[str, Path] | None,
+                *, sleeping_days: int = 30, lost_days: int = 50) -> None:
+    """Show the recall lists: counts, rules and a few masked examples (no file path, no ids)."""
     if calls is None:
         return
+    f0, f1 = cust.FIRST_ORDER_DAYS
+    values = {"s1": sleeping_days + 1, "s7": sleeping_days + cust.ENTERING_DAYS,
+              "lost": lost_days, "f0": f0, "f1": f1}
     counts = pd.DataFrame({
-        "名单": [f"到期召回（恰好{calls.recall_days}天前购买）", "高价值沉睡（M分高）"],
-        "人数": [calls.count("recall_due"), calls.count("sleeping_high_value")],
+        "名单": [cust.RECALL_LISTS[k] for k in cust.RECALL_SEGMENTS],
+        "人数": [calls.count(k) for k in cust.RECALL_SEGMENTS],
+        "规则": [RECALL_RULES[k].format(**values) for k in cust.RECALL_SEGMENTS],
     })
     tables.show_html(tables.html_table(counts, formats={"人数": tables.fmt_int}))
-    sample = (calls.buyers.groupby("list", sort=False).head(EXAMPLES)
-              .reset_index(drop=True))
+    sample = pd.concat([calls.rows(k).head(EXAMPLES) for k in cust.RECALL_SEGMENTS],
+                       ignore_index=True)
     if not sample.empty:
         frame = pd.DataFrame({
-            "名单": [cust.RECALL_LISTS[x] for x in sample["list"]],
-            "买家编号": [masked_key(k) for k in sample["buyer_key"]],
-            "最近订单": [masked_order_id(o) for o in sample["last_order_id"]],
-            "距今天数": sample["days_since"],
-            "近365天支付": sample["gmv"],
+            "名单": [SHORT_LABELS[x] for x in sample["list"]],
+            "买家": [masked_key(k) for k in sample["buyer_key"]],
+            "距今": [f"{int(d)}天" for d in sample["days_since"]],
+            "近365天": sample["gmv"],
         })
         tables.show_html(tables.html_table(
-            frame, formats={"距今天数": tables.fmt_int, "近365天支付": tables.fmt_money},
-            caption="示例（已脱敏）"))
-    if written is not None:
-        _note("完整名单（买家编号、最近订单编号、付款时间与金额）已写入店铺数据目录下的私有文件，"
-              "不随本报告分发；凭最近订单编号在千牛中找到买家后联系。")
+            frame, formats={"近365天": tables.fmt_money}, align_right={"距今"},
+            caption="示例（已脱敏，每份名单前3位，按近365天支付金额）"))
+    _note("订单导出的买家会员名在入库时已加密为买家编号，报告中不出现姓名和手机号；"
+          f"另有“到期召回”（恰好 {calls.recall_days} 天前购买）{calls.count('recall_due'):,} 人。")
+    if written:
+        _note("完整名单（买家编号、最近订单编号、付款时间与金额）已另存为仅限本机查看的私有文件，"
+              "不随本报告分发；凭最近订单编号在千牛中找到买家后用短信、旺旺或优惠券联系。")
 
 
 # ---------------------------------------------------------------- private CSV
@@ -333,49 +498,57 @@ def neutralise(value: object) -> str:
     return tables.inert_cell(text)
 
 
-def recall_csv_path(store: str, day: date) -> Path:
-    """Return ``data/processed/<store>/private/recall_<YYYY-MM-DD>.csv``."""
-    return paths.processed_dir(store) / "private" / f"recall_{day.isoformat()}.csv"
+def recall_csv_path(store: str, day: date, segment: str) -> Path:
+    """Return ``reports/<store>/<YYYY-MM-DD>/private/recall_<segment>.csv``."""
+    return paths.report_dir(store, day) / "private" / f"recall_{segment}.csv"
 
 
-def recall_csv_text(calls: cust.Recall) -> str:
-    """Return the recall lists as CSV text (Chinese header, formula-looking cells neutralised)."""
+def recall_csv_text(rows: pd.DataFrame) -> str:
+    """Return recall rows as CSV text (Chinese header, formula-looking cells neutralised)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS.values())
-    for row in calls.buyers[list(CSV_COLUMNS)].itertuples(index=False, name=None):
+    for row in rows[list(CSV_COLUMNS)].itertuples(index=False, name=None):
         cells: list[Any] = list(row)
         cells[0] = cust.RECALL_LISTS.get(cells[0], cells[0])
         writer.writerow(neutralise(c) for c in cells)
     return buf.getvalue()
 
 
-def write_recall_csv(store: str, day: date, calls: cust.Recall | None) -> Path | None:
-    """
-    Write the full recall lists to the store's private folder (UTF-8 with BOM), atomically.
-
-    The folder is created owner-only (0700) and the file is 0600. Nothing is written under
-    ``reports/``.
-
-    Returns
-    -------
-    Path or None
-        The file written; None when there are no buyer keys.
-    """
-    if calls is None:
-        return None
-    target = recall_csv_path(store, day)
+def _write_private(target: Path, text: str) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.parent.chmod(0o700)
     tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
-            fh.write(recall_csv_text(calls))
+            fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
         tmp.chmod(0o600)
         tmp.replace(target)
     finally:
         tmp.unlink(missing_ok=True)
-    logger.info("recall list: %d rows -> %s", len(calls.buyers), target)
-    return target
+
+
+def write_recall_csvs(store: str, day: date, calls: cust.Recall | None) -> dict[str, Path]:
+    """
+    Write each recall list in full to the report day's private folder, atomically.
+
+    One file per list of :data:`storeops.analysis.customers.RECALL_LISTS` (the three lists of
+    the report and the daily 到期召回), header only when a list is empty; UTF-8 with BOM so
+    Excel shows the Chinese; the folder is owner-only (0700) and each file 0600.
+
+    Returns
+    -------
+    dict of str to Path
+        List id -> file written; empty when there are no buyer keys.
+    """
+    if calls is None:
+        return {}
+    written = {}
+    for segment in cust.RECALL_LISTS:
+        target = recall_csv_path(store, day, segment)
+        _write_private(target, recall_csv_text(calls.rows(segment)))
+        written[segment] = target
+    logger.info("recall lists: %d rows in %d files", len(calls.buyers), len(written))
+    return written
