@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from python_calamine import CalamineWorkbook
 
 from rawfiles import orders_by_hand
 from storeops import calendar, demo, paths, runner
@@ -109,9 +110,60 @@ def test_html_report_has_every_section(home):
     html = (home / "reports/demo" / REPORT.isoformat() / "campaign_postmortem.html"
             ).read_text("utf-8")
     for heading in ("结论", "窗口与基线", "增量", "成本与 ROI", "小时曲线", "买家", "商品",
-                    "退款尾巴", "发货", "下次怎么做"):
+                    "退款尾巴", "发货", "竞品", "下次怎么做"):
         assert f">{heading}</h2>" in html
     assert "Traceback" not in html
+
+
+def _sheet(path: Path, header: str) -> list[dict]:
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    top = next(i for i, r in enumerate(rows) if r and r[0] == header)
+    return [dict(zip(rows[top], r, strict=True)) for r in rows[top + 1:]]
+
+
+def _day(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def test_new_figures_match_the_raw_exports(home):
+    got = _metrics(home)
+    raw = home / "data/raw/demo"
+    # repurchase: campaign-new buyers by 买家会员名, next paid order after 11-11 up to 11-19
+    orders = _orders(raw)
+    first_paid = orders.groupby("买家会员名")["day"].min()
+    new = {b for b, d in first_paid.items() if PREHEAT <= d <= FINISH}
+    later = orders.loc[(orders["day"] > FINISH) & (orders["day"] <= REPORT)]
+    again = new & set(later["买家会员名"])
+    r30 = got["repurchase_30d"]
+    assert (r30["new_buyers"], r30["bought_again"]) == (len(new), len(again))
+    assert (r30["complete"], r30["observed_days"], r30["days_to_come"]) == (False, 8, 22)
+    assert got["repurchase_60d"]["days_to_come"] == 52
+    # sell-outs: the first day in 10-15 .. 11-18 with 公有可用数 ≤ 0 in the daily stock file
+    stock = _sheet(next((raw / "ERP").glob("*库存日报*.xlsx")), "库存日期")
+    out: dict[str, date] = {}
+    for r in sorted(stock, key=lambda r: _day(r["库存日期"])):
+        d = _day(r["库存日期"])
+        if PREHEAT <= d <= TAIL_END and int(r["公有可用数"]) <= 0:
+            out.setdefault(r["商品编码"], d)
+    assert len(out) >= 3
+    assert {i["sku"]: date.fromisoformat(i["sold_out_day"]) for i in got["sold_out_items"]} == out
+    # competitors: mean 交易指数 of 10-15 .. 11-18 vs the 10-14 snapshot, per item
+    rival = _sheet(next((raw / "生意参谋/竞品").glob("*.xlsx")), "统计日期")
+    rows = {r["item_id"]: r for r in got["competitors"]["rows"]}
+    assert len(rows) == len({r["商品ID"] for r in rival}) == got["competitors"]["items"]
+    for item, row in rows.items():
+        mine = [r for r in rival if r["商品ID"] == item]
+        before = next(float(r["交易指数"]) for r in mine
+                      if _day(r["统计日期"]) == PREHEAT - timedelta(days=1))
+        inside = [float(r["交易指数"]) for r in mine if PREHEAT <= _day(r["统计日期"]) <= TAIL_END]
+        assert row["change"] == pytest.approx(sum(inside) / len(inside) / before - 1)
+    assert got["competitors"]["price_position"] is None
+    # price cuts: the deepest first, each with price and uplift consistent
+    cuts = got["price_cut_items"]
+    assert cuts and [c["cut"] for c in cuts] == sorted((c["cut"] for c in cuts), reverse=True)
+    for c in cuts:
+        assert c["cut"] == pytest.approx(1 - c["main_price"] / c["base_price"], abs=1e-3)
+        assert c["uplift"] == pytest.approx(c["units"] / c["expected_units"] - 1)
 
 
 def test_store_with_orders_only(home, tmp_path, monkeypatch):
@@ -134,6 +186,8 @@ def test_store_with_orders_only(home, tmp_path, monkeypatch):
     assert got["new_buyers"] is not None and got["refund_rate"] is not None
     assert got["ad_spend"] == 0 and got["discount_cost"] is None
     assert got["taoke_commission"] is None and got["pareto_items_80"] is None
+    assert got["sold_out_items"] is None and got["price_cut_items"] is None
+    assert got["competitors"] is None and got["repurchase_30d"] is not None
     # nothing spent: no ROI, and the profit is the gross profit
     assert got["campaign_roi"] is None
     assert got["incremental_profit"] == got["incremental_gross_profit"]

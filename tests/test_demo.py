@@ -140,8 +140,8 @@ def test_same_arguments_give_identical_bytes(tmp_path: Path, monkeypatch: pytest
         trees.append(tree_bytes(paths.raw_dir("demo")))
     assert trees[0] == trees[1]
     # 2 months x (orders, lines, 生意参谋) + 45 days x (流量来源, 客服绩效) + 7 weekly ad
-    # reports + 退款单, 评价, DSR, 库存, 大促日历
-    assert len(trees[0]) == 6 + 2 * 45 + 7 + 5
+    # reports + 退款单, 评价, DSR, 库存, 大促日历, 库存日报, 竞品分析
+    assert len(trees[0]) == 6 + 2 * 45 + 7 + 7
 
 
 def test_other_seed_gives_other_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

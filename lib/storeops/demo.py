@@ -15,7 +15,9 @@ same orders (``write_review_exports``)::
     推广/推广关键词报表_<yyyyMMdd>_093000_15天.csv                  GB18030, per week
     客服/自制报表-报表查看-客服绩效_<yyyyMMdd>_<yyyyMMdd>_全部.xlsx    per day, 6 summary rows
     售后/退款单_<yyyyMMddHHmm>.xlsx, 评价/评价导出_<yyyyMMddHHmm>.xlsx,
-    评价/店铺DSR数据_<end>.xlsx, ERP/聚水潭_商品库存_<end>.xlsx, 手工/大促日历.xlsx
+    评价/店铺DSR数据_<end>.xlsx, ERP/聚水潭_商品库存_<end>.xlsx, 手工/大促日历.xlsx,
+    ERP/聚水潭_商品库存日报_<first>_<end−1>.xlsx      daily stock, a few 双11 sell-outs
+    生意参谋/竞品/【生意参谋平台】竞品分析_<first>_<end>.xlsx   rival items' indices per day
 
 A deliberately bad day (``bad_day``, about 6 days before ``end``) loses search, 推荐 and
 paid traffic, so the daily review's anomaly rule has something to catch.
@@ -1270,6 +1272,7 @@ AFTER_SALE_DIR = "售后"
 REVIEW_DIR = "评价"
 ERP_DIR = "ERP"
 MANUAL_DIR = "手工"
+COMPETITOR_DIR = "生意参谋/竞品"
 
 TRAFFIC_COLUMNS: tuple[str, ...] = (
     "流量来源", "来源明细", "访客数", "下单买家数", "下单转化率", "浏览量", "支付买家数",
@@ -2104,6 +2107,142 @@ def inventory_rows(rng: np.random.Generator, shop: _Shop) -> list[list[Cell]]:
     return rows
 
 
+STOCK_DAY_COLUMNS: tuple[str, ...] = (
+    "库存日期", "商品编码", "款式编码", "商品名称", "颜色及规格", "主仓实际库存", "订单占有数",
+    "公有可用数", "安全库存",
+)
+"""聚水潭 商品库存 columns of the daily stock file (a subset of §7.1 with its 库存日期)."""
+
+STOCK_WATCH_SKUS = 40
+"""Best sellers of the review window listed in the daily stock file (the 主推款 watch list)."""
+SOLD_OUT_SKUS = 4
+"""Best sellers of the 双11 main window that run out of stock during it."""
+_SOLD_OUT_DAYS = ((11, 11), (11, 1), (11, 10), (11, 4))
+"""The day each of them runs out (best seller first)."""
+
+
+def _double11(shop: _Shop) -> tuple[date, date] | None:
+    """Return the main window (10-24 … 11-11) of the latest 双11 ending in the review window."""
+    for year in (shop.end.year, shop.end.year - 1):
+        first, last = date(year, 10, 24), date(year, 11, 11)
+        if shop.day(shop.first) <= last <= shop.end - timedelta(days=1):
+            return first, last
+    return None
+
+
+def stock_history_rows(shop: _Shop, end_rows: list[list[Cell]]) -> list[list[Cell]]:
+    """
+    Return daily 聚水潭 stock snapshots from the review window's first day to the day before end.
+
+    The snapshots run backwards from the end-of-period snapshot ``end_rows``: the day before
+    holds today's 公有可用数 plus today's sales, minus a delivery when that would exceed four
+    times 安全库存 (at least 20). When the review window holds a 双11 main window, its
+    ``SOLD_OUT_SKUS`` best sellers run out (公有可用数 0) on ``_SOLD_OUT_DAYS`` and are restocked
+    a few days later; orders placed meanwhile wait as 订单占有数 (oversold). Only the
+    ``STOCK_WATCH_SKUS`` best sellers of the review window are listed. No random draws: the
+    other files do not move.
+    """
+    o, lines, cat = shop.orders, shop.lines, shop.cat
+    n_sku, days = len(cat.sku_codes), shop.days
+    order = lines.order
+    paid = o.paid_at[order]
+    pay_day = np.where(paid != NEVER, paid // DAY, -1)
+    in_window = (pay_day >= shop.first) & (pay_day < days)
+    sold = np.zeros((days, n_sku), dtype=np.int64)
+    np.add.at(sold, (pay_day[in_window], lines.sku[in_window]), lines.qty[in_window])
+    window_qty = sold[shop.first:].sum(axis=0)
+    listed = np.argsort(-window_qty, kind="stable")[:STOCK_WATCH_SKUS]
+    listed = listed[window_qty[listed] > 0]
+    by_code = {r[0]: r for r in end_rows}
+    end_avail = np.array([int(by_code[c][13]) for c in cat.sku_codes], dtype=np.int64)
+    safety = np.array([int(by_code[c][14]) for c in cat.sku_codes], dtype=np.int64)
+    cap = np.maximum(4 * safety, 20)
+    avail = np.zeros((days, n_sku), dtype=np.int64)
+    avail[days - 1] = end_avail
+    for d in range(days - 2, shop.first - 1, -1):
+        x = avail[d + 1] + sold[d + 1]
+        avail[d] = np.where(x > cap, np.maximum(safety, x - (cap * 3) // 4), x)
+    window = _double11(shop)
+    if window is not None:
+        first, last = ((w - shop.start).days for w in window)
+        lo = max(first, shop.first)
+        best = np.argsort(-sold[lo:last + 1].sum(axis=0), kind="stable")[:SOLD_OUT_SKUS]
+        for k, s in enumerate(best.tolist()):
+            month, day = _SOLD_OUT_DAYS[k % len(_SOLD_OUT_DAYS)]
+            out = (date(window[1].year, month, day) - shop.start).days
+            back = min(out + 2 + 2 * k, days - 1)
+            if not shop.first < out < back:
+                continue
+            avail[out:back, s] = 0
+            for d in range(out - 1, shop.first - 1, -1):
+                avail[d, s] = avail[d + 1, s] + sold[d + 1, s]
+    rows: list[list[Cell]] = []
+    shipped, refunded = o.shipped_at[order], o.refund_at[order]
+    for d in range(shop.first, days - 1):
+        cut = (d + 1) * DAY
+        waiting = (paid < cut) & (shipped >= cut) & (refunded >= cut)
+        locked = _sum_int(lines.sku[waiting], lines.qty[waiting], n_sku)
+        day = shop.day(d)
+        for s in sorted(listed.tolist(), key=lambda k: cat.sku_codes[k]):
+            item = int(cat.sku_item[s])
+            spec = ";".join(p.split(":", 1)[1] for p in cat.sku_props[s].split(";"))
+            rows.append([day, cat.sku_codes[s], cat.item_codes[item], cat.titles[item], spec,
+                         int(avail[d, s] + locked[s]), int(locked[s]), int(avail[d, s]),
+                         int(safety[s])])
+    return rows
+
+
+# --- 生意参谋 竞品 ----------------------------------------------------------------------------
+
+COMPETITOR_COLUMNS: tuple[str, ...] = (
+    "统计日期", "商品ID", "商品名称", "店铺名称", "交易指数", "流量指数", "搜索人气", "收藏人气",
+    "加购人气", "支付转化指数", "客群指数", "热销排名",
+)
+"""生意参谋 竞争 → 竞品分析 daily columns (§8: indices, not money), header on row 5."""
+
+_RIVALS = (
+    ("610245781136", "加厚羊羔毛外套女冬季宽松百搭棉服", "暖阁女装旗舰店", 42000.0, 1.0),
+    ("620318845027", "软糯慵懒风毛衣女秋冬圆领套头针织衫", "暖阁女装旗舰店", 31000.0, 1.0),
+    ("633571290418", "白鸭绒短款羽绒服女冬季面包服", "北纬女装旗舰店", 56000.0, 1.6),
+    ("641120967355", "高腰阔腿牛仔裤女秋冬加绒直筒裤", "简衣坊旗舰店", 27000.0, 0.8),
+    ("652904417263", "法式复古格纹西装外套女秋季", "简衣坊旗舰店", 23500.0, 1.0),
+    ("668873120594", "连帽加绒卫衣女冬季宽松上衣", "木槿服饰专营店", 19800.0, 1.2),
+)
+"""Competitor items: id, title, shop, everyday 交易指数, how strongly they push on festivals."""
+
+
+def competitor_rows(rng: np.random.Generator, shop: _Shop) -> list[list[Cell]]:
+    """
+    Return one 竞品分析 row per rival item and day of the review window (indices only).
+
+    交易指数 follows the festival demand (``event_factor``) raised to each rival's push, with
+    a little daily noise; the other indices follow it; 热销排名 improves as the index rises.
+    """
+    rows: list[list[Cell]] = []
+    for d in range(shop.first, shop.days):
+        day = shop.day(d)
+        lift = event_factor(day) * _WEEKDAY[day.weekday()]
+        for item, title, owner, base, push in _RIVALS:
+            trade = base * lift ** push * float(rng.uniform(0.95, 1.05))
+            traffic = trade * 1.6 * float(rng.uniform(0.93, 1.07))
+            rank = max(1, round(400 * 20000 / trade))
+            rows.append([day.isoformat(), item, title, owner, round(trade),
+                         round(traffic), round(traffic * 0.8), round(trade * 0.12),
+                         round(trade * 0.2), round(900 * float(rng.uniform(0.9, 1.1))),
+                         round(trade * 0.3), rank])
+    return rows
+
+
+def competitor_grid(shop: _Shop, rows: list[list[Cell]]) -> list[list[Cell]]:
+    """Return a 竞品分析 sheet: 4 banner rows, the header on row 5, then the rows."""
+    first, last = shop.day(shop.first), shop.end
+    return [
+        ["竞品分析-竞品监控"], [f"店铺名称：{shop.shop_name}"],
+        [f"统计日期：{first.isoformat()} ~ {last.isoformat()}"], ["终端：无线"],
+        list(COMPETITOR_COLUMNS), *rows,
+    ]
+
+
 # --- 大促日历 -----------------------------------------------------------------------------
 
 def promotion_rows(first_year: int, last_year: int) -> list[list[Cell]]:
@@ -2187,6 +2326,19 @@ def write_review_exports(raw: Path, shop: _Shop, rng: np.random.Generator) -> li
     for path, sheet, grid, author in singles:
         write_grid(path, sheet, grid, created=morning, title=path.stem, author=author)
         out.append(path)
+    if shop.days - shop.first > 1:
+        first, last = shop.day(shop.first), shop.end - timedelta(days=1)
+        path = raw / ERP_DIR / f"聚水潭_商品库存日报_{first.isoformat()}_{last.isoformat()}.xlsx"
+        write_grid(path, "商品库存", [list(STOCK_DAY_COLUMNS),
+                                  *stock_history_rows(shop, singles[3][2][1:])],
+                   created=morning, title=path.stem, author="聚水潭")
+        out.append(path)
+    (raw / COMPETITOR_DIR).mkdir(parents=True, exist_ok=True)
+    path = raw / COMPETITOR_DIR / (f"【生意参谋平台】竞品分析_{shop.day(shop.first).isoformat()}_"
+                                   f"{shop.end.isoformat()}.xlsx")
+    write_grid(path, "竞品监控", competitor_grid(shop, competitor_rows(rng, shop)),
+               created=morning, title=path.stem, author="生意参谋")
+    out.append(path)
     return out
 
 

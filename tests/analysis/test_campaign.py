@@ -211,3 +211,116 @@ def test_pareto_counts_items_to_80_percent():
     assert n80 == 2
     assert top20 == pytest.approx(0.5)
     assert ranked["cum_share"].tolist() == pytest.approx([0.5, 0.8, 0.9, 0.95, 1.0])
+
+
+# ---------------------------------------------------------------- repurchase, stock, rivals
+
+
+def test_repurchase_counts_within_each_horizon_and_days_to_come():
+    # 5 new buyers: next orders 1, 30, 31 and 60 days after the end, one never; data 45 days on
+    got = {r.days: r for r in cp.repurchase([1, 30, 31, 60, None], observed_days=45)}
+    assert (got[30].bought_again, got[30].complete, got[30].days_to_come) == (2, True, 0)
+    assert got[30].rate == pytest.approx(2 / 5)
+    # only 45 of the 60 days are covered: 1, 30, 31 so far (60 lies beyond the data)
+    assert (got[60].bought_again, got[60].complete, got[60].days_to_come) == (3, False, 15)
+    assert got[60].as_json()["observed_days"] == 45
+
+
+def test_repurchase_before_the_campaign_ends():
+    got = cp.repurchase([None, None], observed_days=0)
+    assert [(r.bought_again, r.days_to_come) for r in got] == [(0, 30), (0, 60)]
+
+
+def test_repurchase_of_the_tiny_store(tiny):
+    w, _, _ = _campaign(tiny)
+    b = cp.buyers(tiny, w)
+    # the campaign ends 07-22 and the report cutoff is the orders' last day, 07-22: 0 days seen
+    r30 = b.repurchase_within(30)
+    assert (r30.new_buyers, r30.bought_again, r30.days_to_come) == (3, 0, 30)
+
+
+def _stock(day: date, sku: str, available: int | None) -> dict:
+    return {"day": day, "sku_code": sku, "name": f"商品{sku}", "spec": "黑色;M",
+            "available": available}
+
+
+def test_stock_outs_day_zero_days_and_restock():
+    d = date(2026, 10, 14)  # the day before the pre-heat
+    rows = [
+        # A: 5 → 0 on 10-16, 0 on 10-17, back on 10-18
+        _stock(d, "A", 5), _stock(d + timedelta(1), "A", 3), _stock(d + timedelta(2), "A", 0),
+        _stock(d + timedelta(3), "A", 0), _stock(d + timedelta(4), "A", 9),
+        # B: already out before the pre-heat and never back; C never runs out
+        _stock(d, "B", 0), _stock(d + timedelta(1), "B", -2),
+        _stock(d + timedelta(1), "C", 1), _stock(d + timedelta(2), "C", None),
+    ]
+    frame = cp.find_stock_outs(rows, d + timedelta(1), {"A": 3, "C": 1})
+    assert frame["sku_code"].tolist() == ["A", "B"]  # ranked A first, unranked B last
+    a, b = frame.to_dict("records")
+    assert (a["sold_out_day"], a["zero_days"], a["back_day"], a["out_before"]) == (
+        date(2026, 10, 16), 2, date(2026, 10, 18), False)
+    assert (b["sold_out_day"], b["zero_days"], b["back_day"], b["out_before"]) == (
+        date(2026, 10, 15), 1, None, True)
+    assert b["gmv_rank"] is None
+
+
+def test_price_cut_table_price_and_uplift_by_hand():
+    rows = [
+        # base 10 units for 1000.00 (100/unit) over 20 days; main 6 units for 480.00 (80/unit)
+        # over 4 days: cut 1 − 80/100 = 20 %; expected 10/20 × 4 = 2 units; uplift 6/2 − 1 = 200 %
+        {"item_key": "X", "title": "降价款", "base_qty": 10, "main_qty": 6,
+         "base_paid": Decimal("1000.00"), "main_paid": Decimal("480.00")},
+        # base 100/unit, main 95/unit: cut 5 %; expected 2, sold 1: uplift −50 %
+        {"item_key": "Y", "title": "微降款", "base_qty": 10, "main_qty": 1,
+         "base_paid": Decimal("1000.00"), "main_paid": Decimal("95.00")},
+        # too few baseline units: left out
+        {"item_key": "Z", "title": "新款", "base_qty": 2, "main_qty": 9,
+         "base_paid": Decimal("200.00"), "main_paid": Decimal("900.00")},
+    ]
+    frame = cp.price_cut_table(rows, main_days=4, base_days=20)
+    assert frame["item_key"].tolist() == ["X", "Y"]
+    x, y = frame.to_dict("records")
+    assert (x["base_price"], x["main_price"]) == (Decimal("100.00"), Decimal("80.00"))
+    assert x["cut"] == pytest.approx(0.2)
+    assert x["expected_units"] == pytest.approx(2.0)
+    assert x["uplift"] == pytest.approx(2.0)
+    assert y["cut"] == pytest.approx(0.05) and y["uplift"] == pytest.approx(-0.5)
+
+
+def test_competitor_table_before_vs_window():
+    pre = date(2026, 10, 15)
+
+    def snap(day, item, index, rank):
+        return {"day": day, "item_id": item, "device": "无线", "shop": "对手店", "title": item,
+                "trade_index": index, "traffic_index": None, "rank": rank}
+
+    rows = [snap(pre - timedelta(2), "R1", 900.0, 80),
+            snap(pre - timedelta(1), "R1", 1000.0, 70),
+            snap(pre, "R1", 1500.0, 40), snap(pre + timedelta(1), "R1", 2500.0, 20),
+            snap(pre, "R2", 500.0, 90),  # no snapshot before the pre-heat
+            snap(pre - timedelta(1), "R3", 800.0, 60)]  # nothing in the window: left out
+    frame = cp.competitor_table(rows, pre, pre + timedelta(3))
+    assert frame["item_id"].tolist() == ["R1", "R2"]
+    r1, r2 = frame.to_dict("records")
+    # window mean (1500 + 2500) / 2 = 2000 vs 1000 the day before the pre-heat: +100 %
+    assert (r1["before_index"], r1["window_index"], r1["change"]) == (1000.0, 2000.0, 1.0)
+    assert (r1["before_rank"], r1["best_rank"], r1["peak_index"]) == (70, 20, 2500.0)
+    assert r2["change"] is None and r2["before_day"] is None
+
+
+def test_actions_for_stock_outs_flat_price_cuts_and_rivals():
+    so = cp.StockOuts(frame=pd.DataFrame([{
+        "sku_code": "A", "name": "主推卫衣", "spec": "黑色;M", "sold_out_day": date(2026, 11, 11),
+        "zero_days": 3, "back_day": None, "out_before": False, "gmv_rank": 2}], dtype=object),
+        snapshot_days=30, first=date(2026, 10, 15), last=date(2026, 11, 18))
+    pc = cp.PriceCuts(frame=pd.DataFrame([
+        {"item_key": "X", "title": "白降款", "cut": 0.25, "uplift": -0.1},
+        {"item_key": "Y", "title": "好卖款", "cut": 0.3, "uplift": 1.5}], dtype=object),
+        main_days=4, base_days=28, compared=2)
+    comp = cp.Competitors(frame=pd.DataFrame([{"title": "对手羽绒服", "change": 0.8}],
+                                             dtype=object), window_days=30)
+    todo = cp.actions(None, None, None, None, None, None, so=so, pc=pc, comp=comp)
+    assert any("热销第 2 名「主推卫衣 黑色;M」" in t and "11-11 断货" in t for t in todo)
+    assert any(t.startswith("1 个商品降价 10% 以上却没有比平时多卖（如「白降款」降 25%）")
+               for t in todo)
+    assert any("对手羽绒服" in t and "80%" in t for t in todo)

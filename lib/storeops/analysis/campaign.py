@@ -826,13 +826,81 @@ def hourly(con: duckdb.DuckDBPyConnection, up: Uplift | None) -> Hours | None:
 
 
 @dataclass(frozen=True, slots=True)
+class Repurchase:
+    """
+    How many campaign-new buyers paid again within ``days`` days after the main window's end.
+
+    ``observed_days`` is how many of those days the data covers (up to the report's cutoff);
+    while it is below ``days`` the count is a floor and ``days_to_come`` days are still open.
+    """
+
+    days: int
+    new_buyers: int
+    bought_again: int
+    observed_days: int
+
+    @property
+    def complete(self) -> bool:
+        """True when the data reaches ``days`` days after the campaign end."""
+        return self.observed_days >= self.days
+
+    @property
+    def days_to_come(self) -> int:
+        """Days of the horizon not covered by the data yet (0 when complete)."""
+        return max(0, self.days - self.observed_days)
+
+    @property
+    def rate(self) -> float | None:
+        """Buyers who paid again ÷ new buyers (fraction)."""
+        return metrics.ratio(self.bought_again, self.new_buyers)
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the horizon for the metrics JSON."""
+        return {"days": self.days, "new_buyers": self.new_buyers,
+                "bought_again": self.bought_again, "rate": self.rate,
+                "complete": self.complete, "observed_days": self.observed_days,
+                "days_to_come": self.days_to_come}
+
+
+def repurchase(days_after: Iterable[int | None], observed_days: int,
+               horizons: Iterable[int] = REBUY_DAYS) -> tuple[Repurchase, ...]:
+    """
+    Count the new buyers who paid again within each horizon after the campaign end.
+
+    Parameters
+    ----------
+    days_after : iterable of int or None
+        One value per campaign-new buyer: days from the main window's last day to the
+        buyer's next paid order (1 = the next day), None when none is known yet.
+    observed_days : int
+        Days after the campaign end covered by the data (report cutoff − campaign end).
+    horizons : iterable of int
+        Horizons in days (30, 60).
+
+    Returns
+    -------
+    tuple of Repurchase
+        One per horizon; a buyer counts when ``days_after`` ≤ min(horizon, observed_days).
+    """
+    values = list(days_after)
+    seen = max(0, observed_days)
+    out = []
+    for h in horizons:
+        reach = min(h, seen)
+        out.append(Repurchase(days=h, new_buyers=len(values), observed_days=min(h, seen),
+                              bought_again=sum(1 for v in values if v is not None
+                                               and 1 <= v <= reach)))
+    return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
 class Buyers:
     """
     Buyers of the campaign (pre-heat to main end): new = first paid order ever in the window.
 
-    Counts in 人, money Decimal 元. ``rebought`` maps 30 / 60 days to how many new buyers paid
-    again within that many days after the main window, None when the data does not reach
-    that far yet. ``history_days`` is how far the orders go back before the pre-heat.
+    Counts in 人, money Decimal 元. ``repurchase`` holds the 30- and 60-day repurchase of the
+    new buyers after the main window's end (see :class:`Repurchase`). ``history_days`` is how
+    far the orders go back before the pre-heat.
     """
 
     new: int
@@ -841,7 +909,7 @@ class Buyers:
     returning_gmv: Decimal
     new_orders: int
     returning_orders: int
-    rebought: dict[int, int | None]
+    repurchase: tuple[Repurchase, ...]
     history_days: int
 
     @property
@@ -859,6 +927,10 @@ class Buyers:
         """GMV per returning buyer (元)."""
         return metrics.money_ratio(self.returning_gmv, self.returning)
 
+    def repurchase_within(self, days: int) -> Repurchase | None:
+        """Return the repurchase horizon of ``days`` days (None when not computed)."""
+        return next((r for r in self.repurchase if r.days == days), None)
+
 
 def split_buyers(rows: list[dict]) -> dict[bool, dict]:
     """Key ``camp_new_buyers.sql`` rows by ``is_new``."""
@@ -869,30 +941,29 @@ def buyers(con: duckdb.DuckDBPyConnection, w: Windows) -> Buyers | None:
     """
     Count new and returning buyers of the campaign (pay time in pre-heat … main end).
 
+    The repurchase of the new buyers is counted from the day after the main window's end up to
+    the report's cutoff, so a re-run later with the same report date shows the same figures.
+
     Returns
     -------
     Buyers or None
         None when the orders carry no buyer key (export without 买家会员名).
     """
-    first, last = orders_span(con)
+    first, _ = orders_span(con)
     end = w.campaign_end
-    rebought: dict[int, int | None] = {}
-    parts: dict[bool, dict] = {}
-    for days in REBUY_DAYS:
-        rows = warehouse.query_rows(con, "camp_new_buyers", start=w.preheat_start, end=end,
-                                    rebuy_days=days)
-        parts = split_buyers(rows)
-        new = parts.get(True)
-        reached = last is not None and last >= end + timedelta(days=days) and end == w.end
-        rebought[days] = int(new["bought_again"]) if new and reached else None
+    parts = split_buyers(warehouse.query_rows(con, "camp_new_buyers", start=w.preheat_start,
+                                              end=end, rebuy_days=0))
     if not parts:
         return None
+    again = warehouse.query_rows(con, "campaign_repurchase", start=w.preheat_start, end=end,
+                                 cutoff=w.cutoff)
+    observed = (w.cutoff - w.end).days if w.cutoff >= w.end else 0
     new, old = parts.get(True, {}), parts.get(False, {})
     return Buyers(
         new=int(new.get("buyers", 0)), returning=int(old.get("buyers", 0)),
         new_gmv=_money(new.get("gmv")), returning_gmv=_money(old.get("gmv")),
         new_orders=int(new.get("orders", 0)), returning_orders=int(old.get("orders", 0)),
-        rebought=rebought,
+        repurchase=repurchase((r["days_after"] for r in again), observed),
         history_days=(w.preheat_start - first).days if first is not None else 0,
     )
 
@@ -956,6 +1027,270 @@ def items(con: duckdb.DuckDBPyConnection, w: Windows) -> Items | None:
     frame = pd.DataFrame(rows, dtype=object)
     n80, top, ranked = pareto(frame)
     return Items(frame=ranked, items=len(ranked), items_80=n80, top20_share=top)
+
+
+@dataclass(frozen=True, slots=True)
+class StockOuts:
+    """
+    SKUs whose sellable stock hit 0 in the stock snapshots from the pre-heat to the tail end.
+
+    ``frame``: ``sku_code``, ``name`` and ``spec`` (export text: escape before showing),
+    ``sold_out_day`` (first snapshot day with 可用库存 ≤ 0), ``zero_days`` (snapshot days at
+    ≤ 0 in the range), ``back_day`` (first later snapshot day above 0, None when still out),
+    ``out_before`` (already ≤ 0 on the last snapshot before the pre-heat), ``gmv_rank`` (rank
+    of the SKU in the campaign's GMV, 1 = best; None when it sold nothing) — best-selling
+    first. ``snapshot_days`` is how many snapshot days the range has.
+    """
+
+    frame: pd.DataFrame
+    snapshot_days: int
+    first: date
+    last: date
+
+
+def find_stock_outs(rows: list[dict], first: date, ranks: dict[str, int]) -> pd.DataFrame:
+    """
+    Find the SKUs whose stock hit 0 on a snapshot day from ``first`` on.
+
+    Parameters
+    ----------
+    rows : list of dict
+        ``campaign_stock_days.sql`` rows (``day``, ``sku_code``, ``name``, ``spec``,
+        ``available`` 件), from a few days before ``first``.
+    first : date
+        First day of the range searched (the pre-heat start); earlier rows only tell whether
+        the SKU was already out before it.
+    ranks : dict of str to int
+        SKU → rank in the campaign's GMV (1 = best).
+
+    Returns
+    -------
+    DataFrame
+        See :class:`StockOuts`; empty (with the columns) when nothing sold out.
+    """
+    cols = ["sku_code", "name", "spec", "sold_out_day", "zero_days", "back_day", "out_before",
+            "gmv_rank"]
+    by_sku: dict[str, list[dict]] = {}
+    for r in rows:
+        by_sku.setdefault(r["sku_code"], []).append(r)
+    found = []
+    for sku, snaps in by_sku.items():
+        snaps = sorted(snaps, key=lambda r: r["day"])
+        before = [r for r in snaps if r["day"] < first]
+        inside = [r for r in snaps if r["day"] >= first]
+        zero = [r for r in inside if r["available"] is not None and r["available"] <= 0]
+        if not zero:
+            continue
+        out_day = zero[0]["day"]
+        back = next((r["day"] for r in inside if r["day"] > out_day
+                     and r["available"] is not None and r["available"] > 0), None)
+        found.append({
+            "sku_code": sku, "name": snaps[-1]["name"], "spec": snaps[-1]["spec"],
+            "sold_out_day": out_day, "zero_days": len(zero), "back_day": back,
+            "out_before": bool(before) and before[-1]["available"] is not None
+            and before[-1]["available"] <= 0,
+            "gmv_rank": ranks.get(sku),
+        })
+    found.sort(key=lambda r: (r["gmv_rank"] is None, r["gmv_rank"] or 0, r["sold_out_day"],
+                              r["sku_code"]))
+    return pd.DataFrame(found, columns=cols, dtype=object)
+
+
+def stock_outs(con: duckdb.DuckDBPyConnection, w: Windows, it: Items | None
+               ) -> StockOuts | None:
+    """
+    Return the SKUs that sold out from the pre-heat to the tail end (cut at the cutoff).
+
+    Returns
+    -------
+    StockOuts or None
+        None when no stock snapshot falls in that range (no ERP stock export for those days).
+    """
+    last = min(w.tail_end, w.cutoff)
+    rows = warehouse.query_rows(con, "campaign_stock_days",
+                                start=w.preheat_start - timedelta(days=7), end=last)
+    days = {r["day"] for r in rows if r["day"] >= w.preheat_start}
+    if not days:
+        return None
+    ranks: dict[str, int] = {}
+    if it is not None:
+        ranks = {str(k): i + 1 for i, k in enumerate(it.frame["item_key"])}
+    return StockOuts(frame=find_stock_outs(rows, w.preheat_start, ranks),
+                     snapshot_days=len(days), first=w.preheat_start, last=last)
+
+
+PRICE_CUT_MIN_UNITS = 3
+"""Baseline units an item needs before its baseline price is trusted."""
+
+
+@dataclass(frozen=True, slots=True)
+class PriceCuts:
+    """
+    Items by how much their average paid unit price fell in the main window vs the baseline.
+
+    ``frame``: ``item_key``, ``title`` (export text), ``base_price`` and ``main_price``
+    (Σ allocated paid ÷ Σ units, Decimal 元 to the cent), ``cut`` (1 − main ÷ base, fraction),
+    ``units`` (件 in the main window), ``expected_units`` (baseline units per day × main
+    days, float), ``uplift`` (units ÷ expected − 1, fraction), deepest cut first.
+    """
+
+    frame: pd.DataFrame
+    main_days: int
+    base_days: int
+    compared: int
+
+
+def price_cut_table(rows: list[dict], main_days: int, base_days: int, *,
+                    min_units: int = PRICE_CUT_MIN_UNITS) -> pd.DataFrame:
+    """
+    Compare each item's average paid unit price and units in the main window with the baseline.
+
+    Parameters
+    ----------
+    rows : list of dict
+        ``campaign_item_prices.sql`` rows: ``item_key``, ``title``, ``main_qty``,
+        ``base_qty`` (件), ``main_paid``, ``base_paid`` (Decimal 元).
+    main_days : int
+        Days of the main window counted (cut at the cutoff).
+    base_days : int
+        Baseline days.
+    min_units : int
+        Items with fewer baseline units (or none sold in the main window) are left out.
+
+    Returns
+    -------
+    DataFrame
+        See :class:`PriceCuts`, all compared items, deepest cut first.
+    """
+    cols = ["item_key", "title", "base_price", "main_price", "cut", "units", "expected_units",
+            "uplift"]
+    out = []
+    for r in rows:
+        base_qty, main_qty = int(r["base_qty"]), int(r["main_qty"])
+        if base_qty < min_units or main_qty <= 0 or not base_days or not main_days:
+            continue
+        base_price = _money(r["base_paid"]) / base_qty
+        main_price = _money(r["main_paid"]) / main_qty
+        if base_price <= 0:
+            continue
+        expected_units = base_qty / base_days * main_days
+        out.append({
+            "item_key": r["item_key"], "title": r["title"],
+            "base_price": _cents(base_price), "main_price": _cents(main_price),
+            "cut": float(1 - main_price / base_price), "units": main_qty,
+            "expected_units": expected_units, "uplift": main_qty / expected_units - 1,
+        })
+    out.sort(key=lambda r: (-r["cut"], str(r["item_key"])))
+    return pd.DataFrame(out, columns=cols, dtype=object)
+
+
+def price_cuts(con: duckdb.DuckDBPyConnection, up: Uplift | None) -> PriceCuts | None:
+    """
+    Return the items by price cut in the main window vs the baseline days.
+
+    Returns
+    -------
+    PriceCuts or None
+        None without a baseline, a main window, or order lines.
+    """
+    if up is None:
+        return None
+    main = [p for p in up.windows.phases() if p[0] == MAIN]
+    if not main:
+        return None
+    _, first, last = main[0]
+    rows = warehouse.query_rows(con, "campaign_item_prices", start=first, end=last,
+                                days=list(up.baseline.days))
+    if not rows:
+        return None
+    n_main, n_base = (last - first).days + 1, len(up.baseline.days)
+    frame = price_cut_table(rows, n_main, n_base)
+    return PriceCuts(frame=frame, main_days=n_main, base_days=n_base, compared=len(frame))
+
+
+# ---------------------------------------------------------------- competitors
+
+
+@dataclass(frozen=True, slots=True)
+class Competitors:
+    """
+    Competitor items (生意参谋 竞品 snapshots) across the campaign.
+
+    ``frame``: ``item_id``, ``device``, ``shop``, ``title`` (export text), ``before_day`` /
+    ``before_index`` / ``before_rank`` (the last snapshot before the pre-heat), ``window_index``
+    (mean 交易指数 of the snapshots from the pre-heat to the tail end), ``peak_index``,
+    ``best_rank`` (best 热销排名 in the window), ``change`` (window ÷ before − 1, fraction;
+    None without a snapshot before). 交易指数 is an index fitted to 支付金额, not money: compare
+    it only with itself. ``has_prices`` is False: the competitor table keeps no price, so our
+    price position cannot be computed.
+    """
+
+    frame: pd.DataFrame
+    window_days: int
+    has_prices: bool = False
+
+
+def competitor_table(rows: list[dict], first: date, last: date) -> pd.DataFrame:
+    """
+    Compare each competitor item's 交易指数 in the window with its last snapshot before it.
+
+    Parameters
+    ----------
+    rows : list of dict
+        ``campaign_competitors.sql`` rows (``day``, ``item_id``, ``device``, ``shop``,
+        ``title``, ``trade_index``, ``rank``).
+    first, last : date
+        The window (pre-heat start … tail end, cut at the cutoff); earlier rows are "before".
+
+    Returns
+    -------
+    DataFrame
+        See :class:`Competitors`; items without a snapshot in the window are left out; most
+        growth first (items without a before value last).
+    """
+    cols = ["item_id", "device", "shop", "title", "before_day", "before_index", "before_rank",
+            "window_index", "peak_index", "best_rank", "change"]
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for r in rows:
+        groups.setdefault((r["item_id"], r["device"]), []).append(r)
+    out = []
+    for (item, device), snaps in groups.items():
+        snaps = sorted(snaps, key=lambda r: r["day"])
+        before = [r for r in snaps if r["day"] < first and r["trade_index"] is not None]
+        inside = [r for r in snaps if first <= r["day"] <= last and r["trade_index"] is not None]
+        if not inside:
+            continue
+        mean = sum(r["trade_index"] for r in inside) / len(inside)
+        ranks = [r["rank"] for r in inside if r["rank"] is not None]
+        b = before[-1] if before else None
+        out.append({
+            "item_id": item, "device": device, "shop": snaps[-1]["shop"],
+            "title": snaps[-1]["title"],
+            "before_day": b["day"] if b else None,
+            "before_index": b["trade_index"] if b else None,
+            "before_rank": b["rank"] if b else None,
+            "window_index": mean, "peak_index": max(r["trade_index"] for r in inside),
+            "best_rank": min(ranks) if ranks else None,
+            "change": mean / b["trade_index"] - 1 if b and b["trade_index"] else None,
+        })
+    out.sort(key=lambda r: (r["change"] is None, -(r["change"] or 0), r["item_id"]))
+    return pd.DataFrame(out, columns=cols, dtype=object)
+
+
+def competitors(con: duckdb.DuckDBPyConnection, w: Windows) -> Competitors | None:
+    """
+    Return the competitor items across the campaign; None without 竞品 snapshots in the window.
+
+    Snapshots up to 30 days before the pre-heat are read to find each item's last one before.
+    """
+    last = min(w.tail_end, w.cutoff)
+    rows = warehouse.query_rows(con, "campaign_competitors",
+                                start=w.preheat_start - timedelta(days=30), end=last)
+    frame = competitor_table(rows, w.preheat_start, last)
+    if frame.empty:
+        return None
+    days = {r["day"] for r in rows if r["day"] >= w.preheat_start}
+    return Competitors(frame=frame, window_days=len(days))
 
 
 # ---------------------------------------------------------------- refunds
@@ -1069,15 +1404,28 @@ def verdict(up: Uplift | None, c: Costs | None) -> str:
     return (head + f"；扣除让利和推广后增量利润 ¥{c.net_profit:,.0f}，{judged}。")
 
 
+TOP_ITEMS = 10
+"""A sold-out SKU within this GMV rank counts as a top item."""
+
+DEEP_CUT = 0.10
+"""A price cut at least this deep (fraction) is expected to sell more than usual."""
+
+COMPETITOR_SURGE = 0.5
+"""A competitor whose 交易指数 rose at least this much (fraction) in the window is flagged."""
+
+
 def actions(up: Uplift | None, c: Costs | None, b: Buyers | None, it: Items | None,
-            rt: RefundTail | None, sh: Shipping | None) -> list[str]:
+            rt: RefundTail | None, sh: Shipping | None, *, so: StockOuts | None = None,
+            pc: PriceCuts | None = None, comp: Competitors | None = None) -> list[str]:
     """
     Return rules-based advice for the next campaign (下次怎么做), most money at stake first.
 
-    Rules: ROI below 1; 推广费比 above the ceiling; a pre-heat dip (buyers waiting); a
-    post-campaign hangover; campaign refund rate above 1.5 × the baseline's; GMV concentrated
-    in few items (top 20 % of items above 80 % of GMV); shipments later than 72 h; new buyers to
-    win back.
+    Rules: ROI below 1; 推广费比 above the ceiling; top items sold out (GMV rank ≤
+    ``TOP_ITEMS``); price cuts of at least ``DEEP_CUT`` that sold no more than usual; a
+    pre-heat dip (buyers waiting); a post-campaign hangover; campaign refund rate above 1.5 ×
+    the baseline's; GMV concentrated in few items (top 20 % of items above 80 % of GMV);
+    shipments later than 72 h; a competitor whose 交易指数 surged (``COMPETITOR_SURGE``); new
+    buyers to win back (with their 30-day repurchase when known).
     """
     todo: list[str] = []
     if c is not None and c.roi is not None and c.roi < 1:
@@ -1086,6 +1434,22 @@ def actions(up: Uplift | None, c: Costs | None, b: Buyers | None, it: Items | No
     if c is not None and c.ad_cost_ratio is not None and c.ad_cost_ratio > c.ceiling:
         todo.append(f"推广费比 {c.ad_cost_ratio * 100:.1f}% 高于 {c.ceiling * 100:.0f}% 上限："
                     "下次按销售目标倒推推广预算。")
+    if so is not None:
+        top = so.frame.loc[[r is not None and r <= TOP_ITEMS for r in so.frame["gmv_rank"]]]
+        if not top.empty:
+            first = top.iloc[0]
+            more = f"等 {len(top)} 个热销 SKU" if len(top) > 1 else ""
+            todo.append(f"热销第 {first['gmv_rank']} 名「{first['name']} {first['spec'] or ''}」"
+                        f"{more}在 {first['sold_out_day']:%m-%d} 断货：下次按大促预估销量"
+                        "（平时日销 × 活动倍数）提前备货，断货前把流量和推广切到有货的款。")
+    if pc is not None:
+        flat = pc.frame.loc[[cut >= DEEP_CUT and lift <= 0
+                             for cut, lift in zip(pc.frame["cut"], pc.frame["uplift"],
+                                                  strict=True)]]
+        if not flat.empty:
+            todo.append(f"{len(flat)} 个商品降价 {DEEP_CUT * 100:.0f}% 以上却没有比平时多卖"
+                        f"（如「{flat['title'].iloc[0]}」降 {flat['cut'].iloc[0] * 100:.0f}%）："
+                        "下次这些款不再让利，把折扣集中给降价后能放量的款。")
     if up is not None and up.preheat_dip is not None:
         todo.append(f"预热期比基线少卖 ¥{-up.preheat_dip:,.0f}（买家在等活动）：缩短预热期，"
                     "或给预热期加定金膨胀/预热专享券，让等待的买家先下单。")
@@ -1104,8 +1468,18 @@ def actions(up: Uplift | None, c: Costs | None, b: Buyers | None, it: Items | No
     if it is not None and it.top20_share is not None and it.top20_share > 0.8:
         todo.append(f"前 20% 的商品贡献了 {it.top20_share * 100:.0f}% 的支付金额：主推款备足库存，"
                     "其余商品做关联搭配。")
+    if comp is not None and not comp.frame.empty:
+        lead = comp.frame.iloc[0]
+        if lead["change"] is not None and lead["change"] >= COMPETITOR_SURGE:
+            todo.append(f"竞品「{lead['title']}」大促期间交易指数比预热前涨了 "
+                        f"{lead['change'] * 100:.0f}%：拆解它的活动价、赠品和主图；"
+                        "竞品表没有价格，是否被低价截流需要手工核对价格。")
     if b is not None and b.new:
-        todo.append(f"本次新客 {b.new:,} 人：活动后 30 天内做复购召回（会员群、回购券）。")
+        r30 = b.repurchase_within(30)
+        known = ""
+        if r30 is not None and r30.complete:
+            known = f"，30 天内只回购了 {r30.bought_again:,} 人（{(r30.rate or 0) * 100:.1f}%）"
+        todo.append(f"本次新客 {b.new:,} 人{known}：活动后 30 天内做复购召回（会员群、回购券）。")
     return todo
 
 
@@ -1113,9 +1487,43 @@ def _json_money(x: Decimal | None) -> float | None:
     return None if x is None else float(metrics.round_money(x))
 
 
+def _stock_json(so: StockOuts | None, top: int) -> list[dict[str, Any]] | None:
+    if so is None:
+        return None
+    return [{"sku": r["sku_code"], "name": r["name"], "spec": r["spec"],
+             "sold_out_day": r["sold_out_day"].isoformat(), "zero_days": int(r["zero_days"]),
+             "back_day": r["back_day"].isoformat() if r["back_day"] else None,
+             "out_before": bool(r["out_before"]), "gmv_rank": r["gmv_rank"]}
+            for r in so.frame.head(top).to_dict("records")]
+
+
+def _cuts_json(pc: PriceCuts | None, top: int) -> list[dict[str, Any]] | None:
+    if pc is None:
+        return None
+    return [{"item": r["item_key"], "title": r["title"],
+             "base_price": float(r["base_price"]), "main_price": float(r["main_price"]),
+             "cut": r["cut"], "units": int(r["units"]),
+             "expected_units": r["expected_units"], "uplift": r["uplift"]}
+            for r in pc.frame.head(top).to_dict("records")]
+
+
+def _competitors_json(comp: Competitors | None) -> dict[str, Any] | None:
+    if comp is None:
+        return None
+    return {"items": len(comp.frame), "window_days": comp.window_days,
+            "price_position": None,
+            "rows": [{"item_id": r["item_id"], "device": r["device"], "shop": r["shop"],
+                      "before_day": r["before_day"].isoformat() if r["before_day"] else None,
+                      "before_index": r["before_index"], "window_index": r["window_index"],
+                      "change": r["change"], "before_rank": r["before_rank"],
+                      "best_rank": r["best_rank"]}
+                     for r in comp.frame.to_dict("records")]}
+
+
 def figures(w: Windows, up: Uplift | None, c: Costs | None, h: Hours | None,
             b: Buyers | None, it: Items | None, rt: RefundTail | None,
-            sh: Shipping | None) -> dict[str, Any]:
+            sh: Shipping | None, *, so: StockOuts | None = None, pc: PriceCuts | None = None,
+            comp: Competitors | None = None, top: int = 10) -> dict[str, Any]:
     """
     Return the figures recorded in ``campaign_postmortem.metrics.json`` (plain JSON values).
 
@@ -1126,8 +1534,14 @@ def figures(w: Windows, up: Uplift | None, c: Costs | None, h: Hours | None,
     ``incremental_profit`` (元, rounded to 0.01); ``campaign_roi``, ``ad_cost_ratio``,
     ``new_buyer_share``, ``refund_rate``, ``refund_rate_baseline``, ``first_hour_share``,
     ``top20_share`` (fractions); ``new_buyers``, ``returning_buyers``, ``pareto_items_80``,
-    ``late_shipments_72h`` (counts). Null when the data is absent.
+    ``late_shipments_72h`` (counts); ``repurchase_30d`` / ``repurchase_60d``
+    (:meth:`Repurchase.as_json`), ``sold_out_items`` and ``price_cut_items`` (the first
+    ``top`` rows of :class:`StockOuts` / :class:`PriceCuts`), ``competitors`` (items, window
+    snapshot days, ``price_position`` — always null: the competitor table keeps no price — and
+    one row per competitor item). Null when the data is absent.
     """
+    r30 = b.repurchase_within(30) if b else None
+    r60 = b.repurchase_within(60) if b else None
     phase = {p.phase: p for p in up.phases} if up else {}
     return {
         "campaign": w.name,
@@ -1157,4 +1571,9 @@ def figures(w: Windows, up: Uplift | None, c: Costs | None, h: Hours | None,
         "refund_rate": rt.rate if rt else None,
         "refund_rate_baseline": rt.base_rate if rt else None,
         "late_shipments_72h": sh.late_72h if sh else None,
+        "repurchase_30d": r30.as_json() if r30 else None,
+        "repurchase_60d": r60.as_json() if r60 else None,
+        "sold_out_items": _stock_json(so, top),
+        "price_cut_items": _cuts_json(pc, top),
+        "competitors": _competitors_json(comp),
     }

@@ -19,6 +19,8 @@ from storeops.analysis import campaign as cp
 from storeops.report import charts, show_conclusion, show_note, tables
 
 BAND_COLOR = "#adb5bd"
+PRESALE_ABSENT = ("预售定金/尾款无法单列：订单报表的「预售订单」「分阶段订单信息」列没有进入订单表"
+                  "（订单表没有预售标记），定金和尾款订单按付款时间算在上面的合计里。")
 PHASE_COLORS = {cp.PREHEAT: "#fff3bf", cp.MAIN: "#ffe3e3", cp.TAIL: "#e7f5ff"}
 
 
@@ -261,6 +263,7 @@ def show_hours(h: cp.Hours | None) -> None:
     show_note(f"{h.day:%m-%d} 第一个小时（0 点）成交占全天 {tables.fmt_pct(h.first_hour_share)}，"
               f"最高峰在 {h.peak_hour} 点；平时为基线 {h.normal_days} 天的每小时平均。"
               "时间为北京时间。")
+    show_note(PRESALE_ABSENT)
 
 
 # ---------------------------------------------------------------- 买家
@@ -280,18 +283,33 @@ def show_buyers(b: cp.Buyers | None) -> None:
         "客单价": [tables.fmt_money(b.new_aov), tables.fmt_money(b.returning_aov)],
     })
     _show(frame, caption="大促买家（预热期到正式期结束付款）")
-    again = "；".join(
-        f"{d} 天内再次购买 {tables.fmt_int(n)} 人" if n is not None else f"{d} 天复购：数据还不够"
-        for d, n in b.rebought.items())
-    show_note(f"新客的复购：{again}。订单历史从预热前 {b.history_days} 天开始，"
-              "更早买过的老客会被算作新客。")
+    if b.repurchase:
+        rows = [(f"{r.days} 天内",
+                 tables.fmt_int(r.bought_again) + ("" if r.complete else "（至今）"),
+                 tables.fmt_pct(r.rate),
+                 "已满" if r.complete else f"还差 {r.days_to_come} 天")
+                for r in b.repurchase]
+        _show(pd.DataFrame(rows, columns=["复购", "人数", "占新客", "观察期"]),
+              caption="大促新客在正式期结束后的再次购买")
+        if not all(r.complete for r in b.repurchase):
+            seen = max(r.observed_days for r in b.repurchase)
+            show_note(f"正式期结束后数据只有 {seen} 天：观察期未满的复购人数只统计到报告日，"
+                      "之后还会增加；观察期满后重跑本报告。")
+    show_note(f"订单历史从预热前 {b.history_days} 天开始，更早买过的老客会被算作新客。")
 
 
 # ---------------------------------------------------------------- 商品
 
 
-def show_items(it: cp.Items | None, *, top: int = 10) -> None:
-    """Show the SKU Pareto and the top SKUs."""
+def show_items(it: cp.Items | None, so: cp.StockOuts | None = None,
+               pc: cp.PriceCuts | None = None, *, top: int = 10) -> None:
+    """Show the SKU Pareto and the top SKUs, the SKUs that sold out, and the deepest price cuts."""
+    _show_pareto(it, top=top)
+    show_stock_outs(so)
+    show_price_cuts(pc)
+
+
+def _show_pareto(it: cp.Items | None, *, top: int) -> None:
     if it is None:
         show_note("没有宝贝报表（订单明细），无法按商品分析：上传宝贝报表后重跑。")
         return
@@ -307,6 +325,61 @@ def show_items(it: cp.Items | None, *, top: int = 10) -> None:
     show_note(f"订单实付按标价×件数分摊到各 SKU。共 {it.items:,} 个 SKU 有成交，"
               f"{it.items_80:,} 个贡献了 80% 的支付金额；"
               f"前 20% 的 SKU 占 {tables.fmt_pct(it.top20_share)}。")
+
+
+def show_stock_outs(so: cp.StockOuts | None, *, top: int = 10) -> None:
+    """Show the SKUs whose sellable stock hit 0 from the pre-heat to the tail end."""
+    if so is None:
+        show_note("没有覆盖大促窗口的库存快照（ERP 商品库存导出），无法判断断货：每天导出一次"
+                  "商品库存并导入后重跑。")
+        return
+    span = f"{so.first:%m-%d}–{so.last:%m-%d}"
+    if so.frame.empty:
+        show_note(f"{span} 的 {so.snapshot_days} 天库存快照里没有 SKU 的可用库存降到 0。")
+        return
+    head = so.frame.head(top)
+    frame = pd.DataFrame({
+        "SKU": head["sku_code"],
+        "商品": [f"{n} {s or ''}".strip() for n, s in zip(head["name"], head["spec"],
+                                                         strict=True)],
+        "断货→补货": [f"{d:%m-%d}" + ("（活动前已断）" if before else "") + "→"
+                   + (f"{back:%m-%d}" if back else "仍缺货")
+                   for d, before, back in zip(head["sold_out_day"], head["out_before"],
+                                              head["back_day"], strict=True)],
+        "天数": [tables.fmt_int(v) for v in head["zero_days"]],
+        "排名": [tables.fmt_int(v) for v in head["gmv_rank"]],
+    })
+    tables.show_html(tables.html_table(frame, align_right={"天数", "排名"},
+                                       caption=f"断货的 SKU（可用库存 ≤ 0，{span}）"))
+    show_note(f"{so.snapshot_days} 天库存快照中共 {len(so.frame):,} 个 SKU 断过货；"
+              "排名为该 SKU 在预热期到正式期的支付金额排名（— 表示期间没有成交）；"
+              "天数为可用库存 ≤ 0 的快照天数。")
+
+
+def show_price_cuts(pc: cp.PriceCuts | None, *, top: int = 8) -> None:
+    """Show the items whose average paid price fell most in the main window, with their uplift."""
+    if pc is None:
+        show_note("没有基线或宝贝报表，无法比较商品的活动价与平时价。")
+        return
+    if pc.frame.empty:
+        show_note(f"没有商品在基线期卖出 {cp.PRICE_CUT_MIN_UNITS} 件以上且在正式期有成交，"
+                  "无法比较价格。")
+        return
+    head = pc.frame.head(top)
+    frame = pd.DataFrame({
+        "商品": head["title"],
+        "平时价": [_money(v) for v in head["base_price"]],
+        "活动价": [_money(v) for v in head["main_price"]],
+        "降价": [tables.fmt_pct(v) for v in head["cut"]],
+        "件数（预期）": [f"{u:,}（{e:,.0f}）" for u, e in zip(head["units"],
+                                                      head["expected_units"], strict=True)],
+        "多卖": [tables.fmt_change(v) for v in head["uplift"]],
+    })
+    tables.show_html(tables.html_table(frame, align_right=set(frame.columns[1:]),
+                                       caption=f"降价最多的 {len(head)} 个商品（正式期 vs 平时）"))
+    show_note(f"价格 = 实付（按标价分摊到商品）÷ 件数；平时为基线 {pc.base_days} 天，"
+              f"预期件数 = 平时日均件数 × 正式期 {pc.main_days} 天。共比较 {pc.compared:,} 个"
+              f"基线期卖出 ≥ {cp.PRICE_CUT_MIN_UNITS} 件的商品。")
 
 
 # ---------------------------------------------------------------- 退款尾巴
@@ -328,6 +401,7 @@ def show_refunds(rt: cp.RefundTail | None) -> None:
                                        align_right={"数值"}))
     if rt.curve is None:
         show_note("没有退款单导出，无法按付款后天数看退款曲线。")
+    show_note(PRESALE_ABSENT)
     if rt.open_days:
         show_note(f"退款期还没结束：最后一个大促日的订单还有 {rt.open_days} 天可申请退款，"
                   "退款率还会上升。")
@@ -354,6 +428,41 @@ def show_shipping(sh: cp.Shipping | None) -> None:
     frame = pd.DataFrame(rows, columns=["发货时效", "占已发货", "单数"])
     show_note(f"大促订单 {sh.paid_orders:,} 单，有发货时间的 {sh.shipped:,} 单。")
     _show(frame)
+
+
+# ---------------------------------------------------------------- 竞品
+
+
+def show_competitors(comp: cp.Competitors | None) -> None:
+    """Show competitor items' 交易指数 before and during the campaign, and our price position."""
+    if comp is None:
+        show_note("没有覆盖大促窗口的生意参谋竞品数据：在 竞争 → 竞品分析 导出监控竞品的日数据"
+                  "并导入后重跑。")
+        return
+    f = comp.frame
+    frame = pd.DataFrame({
+        "竞品": [f"{t}（{s}）" if s else t for t, s in zip(f["title"], f["shop"], strict=True)],
+        "预热前": [_index(v) for v in f["before_index"]],
+        "窗口均值": [_index(v) for v in f["window_index"]],
+        "变化": [tables.fmt_change(v) for v in f["change"]],
+        "排名": [f"{_rank(a)}→{_rank(b)}" for a, b in zip(f["before_rank"],
+                                                               f["best_rank"], strict=True)],
+    })
+    tables.show_html(tables.html_table(frame, align_right=set(frame.columns[1:]),
+                                       caption="竞品交易指数：预热前最后一天 vs 大促窗口"))
+    show_note(f"排名为预热前→窗口内最好的热销排名。"
+              f"交易指数由生意参谋按支付金额拟合，不是金额，只能和自己比；窗口内有 "
+              f"{comp.window_days} 天快照。")
+    show_note("我们的价格位置：竞品表只有指数，没有价格（竞品导出的价格列没有进入数据仓库），"
+              "无法比较我们与竞品的成交价。")
+
+
+def _index(v: float | None) -> str:
+    return tables.MISSING if v is None else f"{v:,.0f}"
+
+
+def _rank(v: int | None) -> str:
+    return "—" if v is None else str(v)
 
 
 def fmt_roi(roi: float | None) -> str:
