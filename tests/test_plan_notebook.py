@@ -23,6 +23,18 @@ END = date(2026, 11, 26)
 pytestmark = pytest.mark.slow
 
 
+PLAN_TOML = """
+[stores.demo.plan]
+juhuasuan_slot_fee = 8000
+juhuasuan_commission_rate = 0.03
+juhuasuan_events = ["618", "双11"]
+
+[stores.demo.plan.categories]
+"卫衣" = ["WY"]
+"下装" = ["NZ", "KK", "BQ", "DK", "YD"]
+"""
+
+
 @pytest.fixture(scope="module")
 def home(tmp_path_factory):
     """A 400-day demo store, ingested; the plan for 2027 run once."""
@@ -31,6 +43,8 @@ def home(tmp_path_factory):
         mp.setenv("STOREOPS_HOME", str(root))
         demo.generate("demo", end=END, days=400, daily_orders=8)
         load.ingest("demo")
+        with paths.stores_toml().open("a", encoding="utf-8") as fh:
+            fh.write(PLAN_TOML)
         result = runner.run_notebook("demo", "plan", END, {"year": "2027"})
         assert result.ok, result.error
         yield root
@@ -104,3 +118,45 @@ def test_storeops_run_plan_lands_the_targets_the_daily_review_uses(home):
         con.close()
     assert days == month  # the days add up to the month, to the yuan
     assert got.target == month and got.target_source == "目标表"
+
+
+def test_categories_fees_team_and_workbook(home):
+    got = json.loads(paths.metrics_file("demo", END, "annual_plan").read_text("utf-8"))["metrics"]
+    months = list(got["months"].values())
+    cats = got["categories"]
+    assert list(cats) == ["卫衣", "下装", "其他"]
+    for m in range(12):  # the categories add up to each month, to the yuan
+        assert sum(v[m] for v in cats.values()) == months[m]
+    # 卫衣 sells in winter: last December's share beats last July's, so does the plan's
+    assert cats["卫衣"][11] / months[11] > cats["卫衣"][6] / months[6]
+
+    fees = got["campaign_fees"]
+    assert fees["juhuasuan_slot_fee"] == 16000  # 618 + 双11, ¥8 000 each
+    assert fees["total"] == sum(fees["months"]) == 16000 + fees["juhuasuan_commission"]
+    for target, ads, fee in zip(months, got["ad_budget"], fees["months"], strict=True):
+        assert ads + fee <= target * 0.20 + 0.5  # fees count against the 推广费比 ceiling
+    assert got["promotion_ratio"] == pytest.approx(
+        (got["ad_budget_total"] + fees["total"]) / got["annual_target"])
+
+    cs = got["cs_by_inquiry"]
+    assert got["headcount"]["客服（按询单量）"] == cs["year_round"]
+    # year-round 客服 = ⌈inquiries ÷ 365 days ÷ inquiries per agent a day⌉
+    assert cs["year_round"] == -(-cs["inquiries"] // (365 * cs["per_agent"]))
+    assert "客服" in got["headcount"]
+
+    book = home / "reports/demo/plan-2027.xlsx"
+    assert got["workbook"] == "reports/demo/plan-2027.xlsx"
+    sheets = pd.read_excel(book, sheet_name=None, engine="calamine")
+    days = sheets["日目标"]
+    assert days["支付金额目标（元）"].sum() == got["annual_target"]
+    assert days["访客数"].sum() == got["uv_needed_total"]
+    assert days["推广花费（元）"].sum() == got["ad_budget_total"]
+    year = sheets["年度目标"]
+    month_rows = year.loc[year["期间"].astype(str).str.match(r"^2027-\d\d$")]
+    assert month_rows["目标（元）"].tolist() == months
+    assert month_rows["卫衣（元）"].tolist() == cats["卫衣"]
+    budget = sheets["预算"]
+    assert budget.loc[budget["月份"] == "合计", "聚划算费用（元）"].iloc[0] == fees["total"]
+    html = paths.report_file("demo", END, "annual_plan", ".html").read_text("utf-8")
+    for text in ("按类目分解", "聚划算费用", "客服按询单量", "plan-2027.xlsx", "JupyterLab"):
+        assert text in html

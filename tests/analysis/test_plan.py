@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -277,3 +279,118 @@ def test_event_factor_keeps_the_window_total():
     assert factors[-1] == pytest.approx(1 + 28 * 3 / 25.5)
     assert factors[0] == pytest.approx(1 + 28 * 0.5 / 25.5)
     assert pl.event_factor(e, date(2027, 11, 12)) == 1.0
+
+
+# ---------------------------------------------------------------- categories, 客服, fees
+
+
+def test_category_split_by_hand():
+    code_gmv = [
+        {"month": "2026-01", "code": "WY001", "gmv": Decimal(300)},
+        {"month": "2026-01", "code": "YR001-BK-M", "gmv": Decimal(100)},
+        {"month": "2026-01", "code": "X9", "gmv": Decimal(100)},  # matches no prefix → 其他
+        {"month": "2026-02", "code": "WY002", "gmv": Decimal(50)},
+    ]
+    targets = [1000, 100, *[100] * 10]
+    frame, note = pl.category_split(2027, targets, code_gmv,
+                                    {"卫衣": ("WY",), "羽绒服": ("YR",), "毛衣": ("MY",)})
+    assert list(frame["category"]) == ["卫衣", "羽绒服", "其他"]  # 毛衣 never sold: left out
+    # January 300 : 100 : 100 of 1 000
+    assert list(frame["2027-01"]) == [600, 200, 200]
+    # February: only 卫衣 sold last February
+    assert list(frame["2027-02"]) == [100, 0, 0]
+    # March had no lines: the whole history 350 : 100 : 100 of 100 = 63.6, 18.2, 18.2
+    # → floors 63 + 18 + 18 = 99, the yuan to the largest remainder (.64)
+    assert list(frame["2027-03"]) == [64, 18, 18]
+    assert frame["share"].tolist() == pytest.approx([350 / 550, 100 / 550, 100 / 550])
+    for m in range(1, 13):
+        assert frame[f"2027-{m:02d}"].sum() == targets[m - 1]
+    assert "3月" in note  # months without lines are named
+    none, why = pl.category_split(2027, targets, code_gmv, {})
+    assert none is None and "类目" in why
+    none, why = pl.category_split(2027, targets, [], {"卫衣": ("WY",)})
+    assert none is None and "订单明细" in why
+
+
+def test_service_plan_by_hand():
+    jan = [date(2027, 1, 1) + timedelta(days=i) for i in range(31)]
+    feb = [date(2027, 2, 1) + timedelta(days=i) for i in range(28)]
+    days = pd.DataFrame({"day": jan + feb, "month": [1] * 31 + [2] * 28,
+                         "target": [4100] + [1000] * 30 + [500] * 28})
+    history = [{"day": date(2026, 11, 1), "inquiries": 30, "agents": 2, "gmv": Decimal(5000)},
+               {"day": date(2026, 11, 2), "inquiries": 50, "agents": None,
+                "gmv": Decimal(5000)}]
+    svc = pl.service_plan(days, history, 10)
+    # 80 inquiries per ¥10 000; observed load 30 ÷ 2 agents (the day without agents is out)
+    assert svc["per_10k"] == pytest.approx(80)
+    assert svc["observed_per_agent"] == pytest.approx(15)
+    # Jan 34 100 × 0.008 = 272.8 → 273, ÷ 31 days = 8.8 a day → ⌈0.88⌉ = 1 agent
+    # Feb 14 000 × 0.008 = 112, 4 a day → 1
+    assert [(x["inquiries"], x["agents"]) for x in svc["months"]] == [(273, 1), (112, 1)]
+    # year: 385 ÷ 59 days ÷ 10 = 0.65 → 1; peak day 4 100 × 0.008 = 32.8 ÷ 10 → 4
+    assert (svc["year_round"], svc["peak_agents"], svc["peak_day"]) == (1, 4, date(2027, 1, 1))
+    assert pl.service_plan(days, [], 10) is None
+
+
+def test_settings_read_fees_categories_and_agents(monkeypatch, tmp_path):
+    monkeypatch.setenv("STOREOPS_HOME", str(tmp_path))
+    (tmp_path / "stores.toml").write_text(
+        '[stores.s]\nname = "S"\n[stores.s.plan]\njuhuasuan_slot_fee = 8000\n'
+        'juhuasuan_commission_rate = 0.03\njuhuasuan_events = ["2027年双11", "618"]\n'
+        'inquiries_per_agent = 120\n[stores.s.plan.categories]\n"卫衣" = ["WY"]\n'
+        '"下装" = ["NZ", "KK"]\n', "utf-8")
+    conf = pl.settings(config.get_store("s"))
+    assert conf.juhuasuan_slot_fee == Decimal(8000)
+    assert conf.juhuasuan_commission_rate == 0.03
+    assert conf.juhuasuan_events == ("双11", "618")
+    assert conf.inquiries_per_agent == 120
+    assert conf.categories == {"卫衣": ("WY",), "下装": ("NZ", "KK")}
+    defaults = pl.settings(config.StoreConfig(id="d", name="d"))
+    assert (defaults.juhuasuan_slot_fee, defaults.juhuasuan_commission_rate) == (0, 0)
+    assert defaults.inquiries_per_agent == pl.INQUIRIES_PER_AGENT
+    bad = config.StoreConfig(id="b", name="b", extra={"plan": {"juhuasuan_commission_rate": 3}})
+    with pytest.raises(config.ConfigError):
+        pl.settings(bad)
+
+
+def test_campaign_fees_count_against_the_ceiling(tiny):
+    hist = pl.history(tiny, date(2026, 11, 26))
+    base = pl.settings(config.StoreConfig(id="t", name="t"))
+    conf = replace(base, juhuasuan_slot_fee=Decimal(1000), juhuasuan_commission_rate=0.1,
+                   juhuasuan_gmv_share=0.5, juhuasuan_events=("双11",))
+    p = pl.make(hist, conf, year=2027, annual_target="1200000")
+    e = next(x for x in p.calendar.events if x.name == "双11")
+    window = p.days.loc[(p.days["day"] >= e.start) & (p.days["day"] <= e.end)]
+    assert set(p.fees["event"]) == {"双11"}
+    for m, part in window.groupby("month"):
+        row = p.fees.loc[p.fees["month"] == m].iloc[0]
+        # 佣金 = 10 % × 50 % of the window's day targets in that month, to the yuan
+        assert row["commission"] == round(int(part["target"].sum()) * 0.05)
+        assert row["slot_fee"] == (1000 if m == e.main_start.month else 0)
+    assert p.campaign_fee_total == int(p.fees["fee"].sum()) == int(p.months["campaign_fee"].sum())
+    # ads + fees stay within 20 % of each month's target
+    for t, ad, fee in zip(p.months["target"], p.months["ad_budget"], p.months["campaign_fee"],
+                          strict=True):
+        assert ad + fee <= t * 0.20 + 0.5
+    huge = pl.make(hist, replace(conf, juhuasuan_slot_fee=Decimal(10**7)), year=2027,
+                   annual_target="1200000")
+    oct_ = huge.months.loc[huge.months["month"] == f"2027-{e.main_start.month:02d}"].iloc[0]
+    assert oct_["over_ceiling"] and oct_["ad_budget"] == 0 and oct_["cap_binds"]
+    zero = pl.make(hist, base, year=2027, annual_target="1200000")
+    assert zero.fees.empty and zero.campaign_fee_total == 0
+    assert any("聚划算" in x for x in zero.defaults_used)
+
+
+def test_daily_targets_add_up_to_the_months(tiny):
+    hist = pl.history(tiny, date(2026, 11, 26))
+    p = pl.make(hist, pl.settings(config.StoreConfig(id="t", name="t")), year=2027,
+                annual_target="1200000")
+    days = pl.daily_targets(p)
+    assert len(days) == 365 and days["gmv"].sum() == 1_200_000
+    month = [d.month for d in days["day"]]
+    by = days.assign(m=month).groupby("m")
+    assert by["uv"].sum().tolist() == [int(v) for v in p.months["uv_needed"]]
+    assert by["ad_spend"].sum().tolist() == [int(v) for v in p.months["ad_budget"]]
+    # orders: ⌈month target ÷ AOV⌉; AOV = 96 500 ÷ 360 buyers
+    jan = int(p.months.loc[0, "target"])
+    assert by["orders"].sum().iloc[0] == -(-jan * 360 // 96_500)

@@ -122,6 +122,14 @@ BASELINE_WEEKS = 4
 PROPOSE_ROUND = 1000
 """A proposed annual target is rounded half-up to the nearest ¥1,000."""
 
+INQUIRIES_PER_AGENT = 100
+"""询单人数 one 客服 handles in a day: our default (the seeds give no number; a pre-sales agent
+on 千牛 typically handles 80–150 inquiring buyers a day). Override with ``inquiries_per_agent``
+in the store's ``plan`` table."""
+
+OTHER_CATEGORY = "其他"
+"""Category of order lines whose 商家编码 matches no configured prefix."""
+
 PLAN_OWNER = "年度计划（自动生成）"
 """负责人 of every target row the plan writes; the plan replaces only its own rows."""
 
@@ -220,7 +228,26 @@ def parse_growth(text: str | float | None) -> float | None:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """The store's plan settings: scenarios, event defaults, ratios (stores.toml ``plan``)."""
+    """
+    The store's plan settings: scenarios, event defaults, ratios (stores.toml ``plan``).
+
+    Attributes
+    ----------
+    inquiries_per_agent : float
+        询单人数 one 客服 handles a day (:data:`INQUIRIES_PER_AGENT`).
+    juhuasuan_slot_fee : Decimal
+        聚划算 坑位费 per campaign joined (元); 0 by default.
+    juhuasuan_commission_rate : float
+        聚划算 佣金 as a fraction of the campaign's GMV; 0 by default.
+    juhuasuan_events : tuple of str
+        The plan-year events joined with 聚划算; empty = every platform event of the year.
+    juhuasuan_gmv_share : float
+        Share of an event window's GMV sold through 聚划算 (the commission base); 1.0 by
+        default, i.e. the whole window (an upper bound).
+    categories : dict of str to tuple of str
+        Category → 商家编码 prefixes of its items, in the order they are matched; empty = no
+        category split.
+    """
 
     scenarios: dict[str, Scenario]
     event_uplift: dict[str, float]
@@ -228,10 +255,35 @@ class Settings:
     staff_ratio: float = STAFF_RATIO
     ad_ratio_max: float = 0.20
     overridden: tuple[str, ...] = ()
+    inquiries_per_agent: float = INQUIRIES_PER_AGENT
+    juhuasuan_slot_fee: Decimal = Decimal(0)
+    juhuasuan_commission_rate: float = 0.0
+    juhuasuan_events: tuple[str, ...] = ()
+    juhuasuan_gmv_share: float = 1.0
+    categories: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-_SETTING_KEYS = {"event_uplift", "spring_factor", "staff_ratio", *SCENARIO_NAMES}
+_NUMBER_KEYS = {"spring_factor", "staff_ratio", "inquiries_per_agent", "juhuasuan_slot_fee",
+                "juhuasuan_commission_rate", "juhuasuan_gmv_share"}
+_SETTING_KEYS = {"event_uplift", "juhuasuan_events", "categories", *_NUMBER_KEYS,
+                 *SCENARIO_NAMES}
 _SCENARIO_KEYS = {"growth", "conversion_change", "aov_change", "uplift_scale"}
+
+
+def _categories(table: object, store: str) -> dict[str, tuple[str, ...]]:
+    if table is None:
+        return {}
+    if not isinstance(table, dict):
+        raise ConfigError(f"stores.toml：[stores.{store}.plan.categories] 必须是表，"
+                          '例如 "卫衣" = ["WY"]（类目 = 商家编码前缀列表）')
+    out: dict[str, tuple[str, ...]] = {}
+    for name, prefixes in table.items():
+        values = [prefixes] if isinstance(prefixes, str) else prefixes
+        if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
+            raise ConfigError(f"stores.toml：plan.categories.{name} 应是商家编码前缀的列表，"
+                              '例如 ["WY", "WT"]')
+        out[str(name)] = tuple(values)
+    return out
 
 
 def settings(store: StoreConfig) -> Settings:
@@ -242,7 +294,13 @@ def settings(store: StoreConfig) -> Settings:
 
         [stores.demo.plan]
         spring_factor = 0.5
-        event_uplift = { 双11 = 2.4 }
+        event_uplift = { "双11" = 2.4 }
+        juhuasuan_slot_fee = 8000            # 聚划算 坑位费 per campaign (元); default 0
+        juhuasuan_commission_rate = 0.03     # 聚划算 佣金 (fraction); default 0
+        juhuasuan_events = ["618", "双11"]   # default: every platform event
+        inquiries_per_agent = 120            # default INQUIRIES_PER_AGENT
+        [stores.demo.plan.categories]        # category = its 商家编码 prefixes
+        "卫衣" = ["WY"]                      # (TOML needs Chinese keys quoted)
         [stores.demo.plan.激进]
         growth = 0.6
 
@@ -278,11 +336,29 @@ def settings(store: StoreConfig) -> Settings:
             overridden.append(f"{name}默认提升")
         spring = float(table.get("spring_factor", SPRING_FACTOR))
         staff = float(table.get("staff_ratio", STAFF_RATIO))
-    except (TypeError, ValueError) as exc:
+        per_agent = float(table.get("inquiries_per_agent", INQUIRIES_PER_AGENT))
+        slot_fee = Decimal(str(table.get("juhuasuan_slot_fee", 0)))
+        commission = float(table.get("juhuasuan_commission_rate", 0))
+        share = float(table.get("juhuasuan_gmv_share", 1.0))
+    except (TypeError, ValueError, ArithmeticError) as exc:
         raise ConfigError(
             f"stores.toml：[stores.{store.id}.plan] 的值必须是数字（{exc}）") from exc
+    if per_agent <= 0 or slot_fee < 0 or not 0 <= commission < 1 or not 0 <= share <= 1:
+        raise ConfigError(f"stores.toml：[stores.{store.id}.plan] inquiries_per_agent 须 > 0，"
+                          "juhuasuan_slot_fee ≥ 0，juhuasuan_commission_rate 与 "
+                          "juhuasuan_gmv_share 是 0 到 1 之间的比例")
+    events = table.get("juhuasuan_events") or []
+    if not isinstance(events, list):
+        raise ConfigError(f"stores.toml：[stores.{store.id}.plan] juhuasuan_events 应是活动名"
+                          '列表，例如 ["618", "双11"]')
+    joined = tuple(canonical_event(str(e)) or str(e) for e in events)
+    overridden += [k for k in sorted(_NUMBER_KEYS - {"spring_factor", "staff_ratio"})
+                   if k in table]
     return Settings(scenarios, uplift, spring, staff, store.thresholds.ad_cost_ratio_max,
-                    tuple(overridden))
+                    tuple(overridden), inquiries_per_agent=per_agent,
+                    juhuasuan_slot_fee=slot_fee, juhuasuan_commission_rate=commission,
+                    juhuasuan_events=joined, juhuasuan_gmv_share=share,
+                    categories=_categories(table.get("categories"), store.id))
 
 
 # ---------------------------------------------------------------- calendar helpers
@@ -445,6 +521,15 @@ class History:
     promotions : list of dict
         The store's 大促日历 rows.
     report_day : date
+    missing_months : tuple of int
+        Calendar months without data (their index is 1.0).
+    code_gmv : list of dict
+        Order lines' 支付金额 by pay month and 商家编码: ``month`` (YYYY-MM), ``code``,
+        ``gmv`` (Decimal 元); empty without order lines.
+    inquiries : list of dict
+        Days with a shop 客服 row from the history's first day to the report day: ``day``,
+        ``inquiries`` (询单人数), ``agents`` (客服 who served anyone, or None), ``gmv``
+        (Decimal 元 paid that day); empty without 客服 exports.
     """
 
     start: date
@@ -460,6 +545,8 @@ class History:
     promotions: list[dict[str, Any]]
     report_day: date
     missing_months: tuple[int, ...] = ()
+    code_gmv: list[dict[str, Any]] = field(default_factory=list)
+    inquiries: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def covered_days(self) -> int:
@@ -653,7 +740,9 @@ def history(con: duckdb.DuckDBPyConnection, day: date) -> History:
                               "conversion": part["conversion_rate"],
                               "uv_value": part["uv_value"]}
     return History(start, end, months, covered, month_index, weekday_index, matrix, uplifts,
-                   reference, _ads(con, ref_start, day), promotions, day, missing)
+                   reference, _ads(con, ref_start, day), promotions, day, missing,
+                   warehouse.query_rows(con, "plan_code_gmv", start=start, end=end),
+                   warehouse.query_rows(con, "plan_inquiries", start=start, end=day))
 
 
 # ---------------------------------------------------------------- allocation
@@ -852,6 +941,20 @@ class Plan:
     calendar : PlanCalendar
     defaults_used : list of str
         Assumptions that did not come from the store's history.
+    categories : DataFrame or None
+        From :func:`category_split`: one row per category, ``category``, ``share`` (of the
+        history's order-line GMV), then one int 元 column per month (``YYYY-MM``) and
+        ``total``; None when the items carry no category (``categories_note`` says why).
+    categories_note : str
+        Why there is no category split, or how the shares were taken.
+    service : dict or None
+        From :func:`service_plan`: 客服 needed by inquiry volume; None without 客服 exports.
+    fees : DataFrame
+        From :func:`campaign_fees`: one row per (event, month) with 聚划算 fees.
+
+    ``months`` also carries ``campaign_fee`` (int 元, 聚划算 坑位费 + 佣金 of the month),
+    ``promotion_ratio`` ((推广预算 + 活动费用) ÷ 目标) and ``over_ceiling`` (the fees alone pass
+    the 推广费比 ceiling).
     """
 
     year: int
@@ -869,6 +972,10 @@ class Plan:
     team: dict[str, Any]
     calendar: PlanCalendar
     defaults_used: list[str] = field(default_factory=list)
+    categories: pd.DataFrame | None = None
+    categories_note: str = ""
+    service: dict[str, Any] | None = None
+    fees: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def uv_needed_total(self) -> int | None:
@@ -885,6 +992,19 @@ class Plan:
     def staff_budget_total(self) -> int:
         """Σ of the months' personnel budgets (元)."""
         return int(sum(self.months["staff_budget"]))
+
+    @property
+    def campaign_fee_total(self) -> int:
+        """Σ of the months' 聚划算 fees (元)."""
+        return int(sum(self.months["campaign_fee"]))
+
+    @property
+    def promotion_ratio(self) -> float | None:
+        """(推广预算 + 活动费用) ÷ 年度目标 over the year; None for a zero target."""
+        if not self.annual_target:
+            return None
+        return metrics.ratio(Decimal(self.ad_budget_total + self.campaign_fee_total),
+                             Decimal(self.annual_target))
 
 
 def _round_to(value: Decimal, step: int) -> int:
@@ -991,6 +1111,175 @@ def uv_needed(target: int | Decimal, uv_value: Decimal | None) -> int | None:
     return int((Decimal(target) / uv_value).to_integral_value(ROUND_CEILING))
 
 
+def category_of(code: str, categories: dict[str, tuple[str, ...]]) -> str:
+    """Return the first category one of whose 商家编码 prefixes starts ``code``, else 其他."""
+    for name, prefixes in categories.items():
+        if code.startswith(prefixes):
+            return name
+    return OTHER_CATEGORY
+
+
+def category_split(year: int, month_targets: list[int], code_gmv: list[dict[str, Any]],
+                   categories: dict[str, tuple[str, ...]]) -> tuple[pd.DataFrame | None, str]:
+    """
+    Split each month's target over the categories, by last year's share of that month.
+
+    A category's share of a calendar month is its order lines' GMV in that month of the
+    history ÷ all order lines' GMV of the month (sum, then divide); a month without order lines
+    in the history takes the whole history's shares. Each month is split by largest remainder
+    (:func:`allocate`), so the categories add up to the month to the yuan.
+
+    Parameters
+    ----------
+    year : int
+        The plan year (column names ``YYYY-MM``).
+    month_targets : list of int
+        The 12 month targets (元).
+    code_gmv : list of dict
+        ``History.code_gmv``: ``month`` (YYYY-MM), ``code`` (商家编码), ``gmv`` (Decimal 元).
+    categories : dict of str to tuple of str
+        Category → 商家编码 prefixes (``Settings.categories``).
+
+    Returns
+    -------
+    (DataFrame or None, str)
+        One row per category (configured order, then 其他 when some GMV matched none):
+        ``category``, ``share`` (of the whole history), one int column per month, ``total``;
+        and a sentence. None with the reason when there are no categories or no order lines.
+    """
+    if not categories:
+        return None, ("商品没有类目：订单明细不含类目字段。在 stores.toml 的 "
+                      "[stores.<店铺>.plan.categories] 按商家编码前缀配置类目"
+                      '（例如 "卫衣" = ["WY"]）后即可按类目分解。')
+    by_month: dict[int, dict[str, Decimal]] = {}
+    whole: dict[str, Decimal] = {}
+    for r in code_gmv:
+        gmv = r["gmv"] or Decimal(0)
+        name = category_of(str(r["code"] or ""), categories)
+        month = by_month.setdefault(int(r["month"][5:7]), {})
+        month[name] = month.get(name, Decimal(0)) + gmv
+        whole[name] = whole.get(name, Decimal(0)) + gmv
+    total = sum(whole.values(), Decimal(0))
+    if total <= 0:
+        return None, "历史中没有订单明细（宝贝报表）：无法按类目计算占比。"
+    names = [n for n in categories if whole.get(n, Decimal(0)) > 0]
+    if whole.get(OTHER_CATEGORY, Decimal(0)) > 0 and OTHER_CATEGORY not in names:
+        names.append(OTHER_CATEGORY)
+    columns: dict[str, list[int]] = {}
+    fallback = []
+    for m in range(1, 13):
+        seen = by_month.get(m, {})
+        basis = seen if sum(seen.values(), Decimal(0)) > 0 else whole
+        if basis is whole:
+            fallback.append(m)
+        parts = allocate(month_targets[m - 1],
+                         [Fraction(basis.get(n, Decimal(0))) for n in names])
+        columns[f"{year}-{m:02d}"] = parts
+    frame = pd.DataFrame({"category": names,
+                          "share": [metrics.ratio(whole[n], total) for n in names], **columns})
+    frame = frame.assign(total=frame[list(columns)].sum(axis=1).astype(int))
+    note = "类目占比取近12个月同月订单明细支付金额（先求和再相除）"
+    if fallback:
+        note += "；" + "、".join(f"{m}月" for m in fallback) + "无明细，按全年占比"
+    return frame, note
+
+
+def service_plan(days: pd.DataFrame, inquiries: list[dict[str, Any]],
+                 per_agent: float) -> dict[str, Any] | None:
+    """
+    Project 询单人数 from the day targets and the 客服 it takes.
+
+    询单 per ¥10,000 = Σ 询单人数 ÷ Σ 支付金额 of the days with a shop 客服 row × 10,000
+    (sum, then divide). A month's inquiries = its target × that rate; its 客服 = ⌈the month's
+    inquiries per day ÷ ``per_agent``⌉. The year-round team is sized on the year's average
+    day, the peak day (the largest day target) on its own.
+
+    Parameters
+    ----------
+    days : DataFrame
+        ``Plan.days``: ``day``, ``month``, ``target`` (元).
+    inquiries : list of dict
+        ``History.inquiries``.
+    per_agent : float
+        询单人数 one agent handles a day.
+
+    Returns
+    -------
+    dict or None
+        ``per_10k`` (询单 per ¥10,000), ``basis_days``, ``observed_per_agent`` (Σ询单 ÷ Σ客服
+        上岗天数, or None), ``per_agent``, ``months`` (12 dicts: ``month``, ``inquiries``,
+        ``per_day``, ``agents``), ``year_round`` (人), ``peak_day``, ``peak_agents`` (人);
+        None without 客服 rows or with no GMV on their days.
+    """
+    if not inquiries:
+        return None
+    asked = sum(int(r["inquiries"]) for r in inquiries)
+    gmv = sum((r["gmv"] or Decimal(0) for r in inquiries), Decimal(0))
+    if gmv <= 0:
+        return None
+    rate = Decimal(asked) / gmv
+    staffed = [r for r in inquiries if r.get("agents")]
+    agent_days = sum(int(r["agents"]) for r in staffed)
+    observed = (sum(int(r["inquiries"]) for r in staffed) / agent_days) if agent_days else None
+    per = Decimal(str(per_agent))
+    months = []
+    for m, group in days.groupby("month"):
+        asked_m = int((Decimal(int(group["target"].sum())) * rate)
+                      .quantize(Decimal(1), ROUND_HALF_UP))
+        per_day = Decimal(asked_m) / len(group)
+        months.append({"month": int(m), "inquiries": asked_m, "per_day": float(per_day),
+                       "agents": int((per_day / per).to_integral_value(ROUND_CEILING))})
+    year_asked = sum(x["inquiries"] for x in months)
+    peak = days.loc[days["target"].idxmax()]
+    peak_asked = Decimal(int(peak["target"])) * rate
+    return {"per_10k": float(rate * 10_000), "basis_days": len(inquiries),
+            "observed_per_agent": observed, "per_agent": per_agent, "months": months,
+            "inquiries": year_asked,
+            "year_round": int((Decimal(year_asked) / len(days) / per)
+                              .to_integral_value(ROUND_CEILING)),
+            "peak_day": peak["day"],
+            "peak_agents": int((peak_asked / per).to_integral_value(ROUND_CEILING))}
+
+
+FEE_COLUMNS = ("event", "month", "slot_fee", "commission", "fee")
+
+
+def campaign_fees(cal: PlanCalendar, days: pd.DataFrame, conf: Settings) -> pd.DataFrame:
+    """
+    Return the 聚划算 fees of the plan year: 坑位费 and 佣金 of every event joined.
+
+    坑位费 (``juhuasuan_slot_fee``) falls in the month the event's main window starts; 佣金 =
+    ``juhuasuan_commission_rate`` × ``juhuasuan_gmv_share`` × the day targets of the event's
+    window, in the months of those days, each rounded half-up to the yuan.
+
+    Returns
+    -------
+    DataFrame
+        ``event``, ``month`` (1–12), ``slot_fee``, ``commission``, ``fee`` (int 元); no rows
+        when the fees are 0 (the default) or no event is joined.
+    """
+    joined = set(conf.juhuasuan_events)
+    rate = Decimal(str(conf.juhuasuan_commission_rate)) * Decimal(str(conf.juhuasuan_gmv_share))
+    slot = conf.juhuasuan_slot_fee
+    rows = []
+    if slot > 0 or rate > 0:
+        for e in cal.events:
+            if joined and e.name not in joined:
+                continue
+            window = days.loc[(days["day"] >= e.start) & (days["day"] <= e.end)]
+            by_month = window.groupby("month")["target"].sum()
+            months = sorted({*map(int, by_month.index), e.main_start.month}
+                            if e.main_start.year == cal.year else set(map(int, by_month.index)))
+            for m in months:
+                commission = int((Decimal(int(by_month.get(m, 0))) * rate)
+                                 .quantize(Decimal(1), ROUND_HALF_UP))
+                fee = int(slot.quantize(Decimal(1), ROUND_HALF_UP)) if (
+                    m == e.main_start.month and e.main_start.year == cal.year) else 0
+                rows.append({"event": e.name, "month": m, "slot_fee": fee,
+                             "commission": commission, "fee": fee + commission})
+    return pd.DataFrame(rows, columns=list(FEE_COLUMNS))
+
+
 def make(hist: History, conf: Settings, *, year: int, scenario: str = "基准",
          annual_target: str | int = "0", growth: str | float | None = "") -> Plan:
     """
@@ -1061,6 +1350,10 @@ def make(hist: History, conf: Settings, *, year: int, scenario: str = "基准",
         ad_ratio = min(DEFAULT_AD_RATIO, ceiling)
         defaults.append(f"推广费比 {ad_ratio:.0%}（无推广报表，默认）")
     cpc = ads.get("cpc")
+    fees = campaign_fees(cal, days, conf)
+    fee_by_month = fees.groupby("month")["fee"].sum() if len(fees) else pd.Series(dtype=int)
+    if conf.juhuasuan_slot_fee == 0 and conf.juhuasuan_commission_rate == 0:
+        defaults.append("聚划算坑位费、佣金按 0（stores.toml 未配置）")
 
     last_year = {str(m)[5:7]: r for m, r in zip(hist.months["month"],
                                                 hist.months.to_dict("records"), strict=True)}
@@ -1075,18 +1368,24 @@ def make(hist: History, conf: Settings, *, year: int, scenario: str = "基准",
         gap = None if need is None or ly_uv is None else need - int(ly_uv)
         base_budget = Decimal(t) * Decimal(str(ad_ratio))
         extra = (Decimal(max(gap, 0)) * cpc) if (gap is not None and cpc is not None) else 0
+        fee = int(fee_by_month.get(m, 0))
         cap = Decimal(t) * Decimal(str(ceiling))
+        cap_ads = max(cap - fee, Decimal(0))  # campaign fees count against the ceiling
         budget = base_budget + extra
-        binds = budget > cap
-        budget = min(budget, cap)
+        binds = budget > cap_ads
+        budget = min(budget, cap_ads)
+        spent = int(budget.quantize(Decimal(1), ROUND_HALF_UP))
         rows.append({
             "month": f"{year}-{m:02d}", "quarter": (m - 1) // 3 + 1, "target": t,
             "last_year_gmv": ly_gmv,
             "growth": metrics.ratio(Decimal(t) - ly_gmv, ly_gmv) if ly_gmv else None,
             "uv_needed": need, "last_year_uv": ly_uv, "uv_gap": gap,
-            "ad_budget": int(budget.quantize(Decimal(1), ROUND_HALF_UP)),
+            "ad_budget": spent,
             "ad_ratio": metrics.ratio(budget, Decimal(t)) if t else None,
             "cap_binds": binds,
+            "campaign_fee": fee,
+            "promotion_ratio": metrics.ratio(Decimal(spent + fee), Decimal(t)) if t else None,
+            "over_ceiling": Decimal(fee) > cap,
             "staff_budget": int((Decimal(t) * Decimal(str(conf.staff_ratio)))
                                 .quantize(Decimal(1), ROUND_HALF_UP)),
         })
@@ -1094,8 +1393,14 @@ def make(hist: History, conf: Settings, *, year: int, scenario: str = "基准",
     quarters = [int(months.loc[months["quarter"] == q, "target"].sum()) for q in range(1, 5)]
     team = team_for(Decimal(annual) / 12, conf.staff_ratio)
     team = team | {"annual_cost": team["monthly_cost"] * 12}
+    service = service_plan(days, hist.inquiries, conf.inquiries_per_agent)
+    if service is None:
+        defaults.append("无客服绩效数据：客服人数只按收入档位")
+    elif "inquiries_per_agent" not in conf.overridden:
+        defaults.append(f"每名客服每天接待询单 {conf.inquiries_per_agent:g} 人（默认）")
+    cats, cats_note = category_split(year, month_targets, hist.code_gmv, conf.categories)
     return Plan(year, sc, annual, source, months, days, quarters, conversion, aov, uv_value,
-                ad_ratio, cpc, team, cal, defaults)
+                ad_ratio, cpc, team, cal, defaults, cats, cats_note, service, fees)
 
 
 def compare(hist: History, conf: Settings, *, year: int, annual_target: str | int = "0",
@@ -1114,12 +1419,65 @@ def compare(hist: History, conf: Settings, *, year: int, annual_target: str | in
     for name in SCENARIO_NAMES:
         p = make(hist, conf, year=year, scenario=name, annual_target=annual_target,
                  growth=growth)
-        rows.append({"scenario": name, "growth": p.scenario.growth,
-                     "annual_target": p.annual_target, "uv_needed": p.uv_needed_total,
-                     "ad_budget": p.ad_budget_total, "staff_budget": p.staff_budget_total,
-                     "headcount": p.team["headcount"], "conversion": p.conversion,
-                     "aov": p.aov})
+        rows.append(headline(p))
     return pd.DataFrame(rows)
+
+
+def headline(p: Plan) -> dict[str, Any]:
+    """
+    Return one plan's headline numbers (a row of :func:`compare`, the scenario panel's table).
+
+    Returns
+    -------
+    dict
+        ``scenario``, ``growth``, ``annual_target`` (元), ``uv_needed`` (Σ日访客 or None),
+        ``ad_budget`` (元), ``campaign_fee`` (元), ``promotion_ratio`` ((推广 + 活动费用) ÷
+        目标), ``cap_months`` (months where the ceiling binds), ``staff_budget`` (元),
+        ``headcount`` (tier team, 人), ``cs_by_inquiry`` (人 or None), ``conversion``, ``aov``.
+    """
+    return {"scenario": p.scenario.name, "growth": p.scenario.growth,
+            "annual_target": p.annual_target, "uv_needed": p.uv_needed_total,
+            "ad_budget": p.ad_budget_total, "campaign_fee": p.campaign_fee_total,
+            "promotion_ratio": p.promotion_ratio,
+            "cap_months": int(p.months["cap_binds"].sum()),
+            "staff_budget": p.staff_budget_total, "headcount": p.team["headcount"],
+            "cs_by_inquiry": None if p.service is None else p.service["year_round"],
+            "conversion": p.conversion, "aov": p.aov}
+
+
+def daily_targets(p: Plan) -> pd.DataFrame:
+    """
+    Return the day targets the team works to: GMV, visitors, orders and ad spend per day.
+
+    Each month's UV needed, orders (⌈目标 ÷ 客单价⌉) and ad budget are split over its days in
+    proportion to the day GMV targets by largest remainder (:func:`allocate`), so every column
+    adds up to its month exactly.
+
+    Returns
+    -------
+    DataFrame
+        ``day``, ``gmv`` (int 元), ``uv`` (人, None without traffic data), ``orders`` (笔 of
+        paying buyers, None without an AOV), ``ad_spend`` (int 元), ``event``, ``holiday``.
+    """
+    uv: list[int | None] = []
+    orders: list[int | None] = []
+    spend: list[int] = []
+    for r in p.months.to_dict("records"):
+        m = int(r["month"][5:7])
+        weights = [Fraction(int(t)) for t in p.days.loc[p.days["month"] == m, "target"]]
+        n = len(weights)
+        uv += [None] * n if r["uv_needed"] is None else allocate(int(r["uv_needed"]), weights)
+        if p.aov is None or p.aov <= 0:
+            orders += [None] * n
+        else:
+            month_orders = int((Decimal(int(r["target"])) / p.aov)
+                               .to_integral_value(ROUND_CEILING))
+            orders += allocate(month_orders, weights)
+        spend += allocate(int(r["ad_budget"]), weights)
+    return pd.DataFrame({"day": list(p.days["day"]),
+                         "gmv": [int(t) for t in p.days["target"]],
+                         "uv": uv, "orders": orders, "ad_spend": spend,
+                         "event": list(p.days["event"]), "holiday": list(p.days["holiday"])})
 
 
 # ---------------------------------------------------------------- targets out
@@ -1262,9 +1620,21 @@ def _money(x: Decimal | int | None) -> float | None:
     return None if x is None else float(metrics.round_money(Decimal(x)))
 
 
-def figures(p: Plan, hist: History, sheet: Path | None = None) -> dict[str, Any]:
-    """Return the plan's headline figures for ``annual_plan.metrics.json``."""
+def figures(p: Plan, hist: History, sheet: Path | None = None,
+            workbook: Path | None = None) -> dict[str, Any]:
+    """
+    Return the plan's headline figures for ``annual_plan.metrics.json``.
+
+    Besides the year, quarters, months, funnel, budget and team: ``categories`` (category →
+    12 month targets, None when the items carry no category), ``headcount`` (the tier's roles
+    plus ``客服（按询单量）``), ``cs_by_inquiry`` and ``campaign_fees`` (the 聚划算 inputs and
+    12 monthly fees).
+    """
     months = p.months
+    headcount: dict[str, int | None] = {r["role"]: r["people"] for r in p.team["roles"]}
+    headcount["客服（按询单量）"] = None if p.service is None else p.service["year_round"]
+    svc = p.service
+    cats = p.categories
     return {
         "year": p.year,
         "scenario": p.scenario.name,
@@ -1284,7 +1654,24 @@ def figures(p: Plan, hist: History, sheet: Path | None = None) -> dict[str, Any]
         "ad_cap_binds": [m for m, b in zip(months["month"], months["cap_binds"], strict=True)
                          if b],
         "staff_budget_total": p.staff_budget_total,
-        "headcount": {r["role"]: r["people"] for r in p.team["roles"]},
+        "headcount": headcount,
+        "cs_by_inquiry": None if svc is None else {
+            "per_10k_gmv": round(svc["per_10k"], 4), "basis_days": svc["basis_days"],
+            "per_agent": svc["per_agent"], "inquiries": svc["inquiries"],
+            "agents_by_month": [x["agents"] for x in svc["months"]],
+            "year_round": svc["year_round"], "peak_agents": svc["peak_agents"],
+            "peak_day": svc["peak_day"].isoformat()},
+        "categories": None if cats is None else {
+            str(r["category"]): [int(r[f"{p.year}-{m:02d}"]) for m in range(1, 13)]
+            for r in cats.to_dict("records")},
+        "campaign_fees": {
+            "juhuasuan_slot_fee": _money(Decimal(int(p.fees["slot_fee"].sum())))
+            if len(p.fees) else 0.0,
+            "juhuasuan_commission": int(p.fees["commission"].sum()) if len(p.fees) else 0,
+            "months": [int(v) for v in months["campaign_fee"]],
+            "total": p.campaign_fee_total,
+            "events": sorted(set(p.fees["event"])) if len(p.fees) else []},
+        "promotion_ratio": p.promotion_ratio,
         "personnel_cost_ratio": p.team["cost_ratio"],
         "conversion": p.conversion,
         "aov": _money(p.aov),
@@ -1297,4 +1684,5 @@ def figures(p: Plan, hist: History, sheet: Path | None = None) -> dict[str, Any]
                     "gmv": _money(hist.gmv_total), "covered_days": hist.covered_days},
         "defaults_used": p.defaults_used,
         "targets_file": None if sheet is None else str(sheet.relative_to(paths.home())),
+        "workbook": None if workbook is None else str(workbook.relative_to(paths.home())),
     }
