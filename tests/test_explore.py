@@ -65,6 +65,30 @@ def test_panel_recomputes_on_every_widget_change(shop):
     assert panel.error is None
 
 
+def test_new_buyer_share_by_week_and_province_in_the_panel(shop):
+    panel = explore.Panel(shop, start=START, end=END)
+    assert ("新客占比", "new_buyer_share") in panel.metric.options
+    panel.metric.value = "new_buyer_share"
+    panel.by.value = "week,province"
+    panel.compare.value = "previous"
+    assert panel.error is None, panel.error
+    want = shop.metric("new_buyer_share", START, END, by=["week", "province"])
+    assert list(panel.frame["province"]) == list(want["province"])
+    # 11-20..11-26 spans two weeks (Mondays 11-16 and 11-23); the previous 7 days too
+    assert list(dict.fromkeys(panel.frame["key"])) == ["2026-11-16", "2026-11-23"]
+    base = shop.metric("new_buyer_share", START - timedelta(days=7), START - timedelta(days=1),
+                       by=["week", "province"])
+    first_week = dict(zip(base.loc[base["key"] == base["key"].iloc[0], "province"],
+                          base.loc[base["key"] == base["key"].iloc[0], "new_buyer_share"],
+                          strict=True))
+    row = panel.frame.iloc[0]
+    assert row["base"] == first_week.get(row["province"])
+    markup = explore.table_html(panel.frame)
+    assert "新客数" in markup and "收货省份" in markup
+    fig = explore.chart(panel.frame)
+    assert 1 <= len(fig.axes[0].get_lines()) <= explore.SERIES_LINES
+
+
 def test_breakdown_without_the_metric_shows_a_message(shop):
     panel = explore.Panel(shop, start=START, end=END, metric="uv")
     panel.by.value = "item"

@@ -160,3 +160,90 @@ def test_timestamps_are_local_days(con):
     d26 = metrics.day_metrics(con, D(2026, 11, 26))
     assert d25["orders_created"] == 4 and d26["orders_created"] == 0
     assert d26["paid_orders"] == 1
+
+
+def _history_orders() -> pd.DataFrame:
+    rows = [
+        # order, buyer, paid,                  province
+        ("a1", "a", "2026-10-01 10:00:00", "浙江"),  # a's first order, long before
+        ("a2", "a", "2026-11-24 09:00:00", "浙江"),
+        ("b1", "b", "2026-11-24 11:00:00", "上海"),  # b's first order
+        ("b2", "b", "2026-11-27 08:00:00", "浙江"),  # b again, another province
+        ("c1", "c", "2026-11-25 20:00:00", "上海"),  # c's first order
+        ("d1", "d", None, "江苏"),  # created, never paid
+        ("e1", "e", "2026-11-20 10:00:00", "江苏"),  # e: before and after the period only
+        ("e2", "e", "2026-12-01 10:00:00", "江苏"),
+    ]
+    frame = pd.DataFrame(rows, columns=["order_id", "buyer_key", "paid_at",
+                                        "receiver_province"])
+    return frame.assign(
+        shop_id="h", paid_amount="10.00",
+        created_at=pd.to_datetime(frame["paid_at"].fillna("2026-11-25 12:00:00")),
+        paid_at=pd.to_datetime(frame["paid_at"]),
+    )
+
+
+@pytest.fixture
+def history(home):
+    c = warehouse.connect("h", read_only=False)
+    warehouse.upsert(c, "orders", _history_orders())
+    yield c
+    c.close()
+
+
+def test_new_buyer_share_by_hand(history):
+    extra = ("new_buyer_share",)
+    got = metrics.compute(history, D(2026, 11, 24), D(2026, 11, 27), extra=extra)[0]
+    # paid 11-24..11-27: a, b, c = 3 buyers; first paid order inside the period: b (11-24),
+    # c (11-25); a first paid 10-01 -> 2 new of 3
+    assert got["paid_buyers"] == 3 and got["new_buyers"] == 2
+    assert got["new_buyer_share"] == pytest.approx(2 / 3)
+
+    days = {r["key"]: r for r in metrics.compute(history, D(2026, 11, 24), D(2026, 11, 27),
+                                                 by="day", extra=extra)}
+    # 11-24: a (returning) and b (new) -> 1/2; 11-25: c new -> 1/1
+    assert (days["2026-11-24"]["new_buyers"], days["2026-11-24"]["new_buyer_share"]) == (1, 0.5)
+    assert days["2026-11-25"]["new_buyer_share"] == 1.0
+    # 11-26: nobody paid -> 0 new, share undefined (not 0)
+    assert days["2026-11-26"]["new_buyers"] == 0 and days["2026-11-26"]["new_buyer_share"] is None
+    # 11-27: b pays again, but b's first order was 11-24 -> not new that day: 0/1
+    assert days["2026-11-27"]["new_buyer_share"] == 0.0
+
+    prov = {r["key"]: r for r in metrics.compute(history, D(2026, 11, 24), D(2026, 11, 27),
+                                                 by="province", extra=extra)}
+    # 浙江: a2 (a, returning), b2 (b, first order 11-24 is in the period) -> 1/2
+    assert (prov["浙江"]["new_buyers"], prov["浙江"]["paid_buyers"]) == (1, 2)
+    assert prov["浙江"]["new_buyer_share"] == 0.5
+    # 上海: b1, c1 -> both new, 2/2; 江苏: d1 unpaid -> no paid buyer, share undefined
+    assert prov["上海"]["new_buyer_share"] == 1.0
+    assert prov["江苏"]["paid_buyers"] == 0 and prov["江苏"]["new_buyer_share"] is None
+
+
+def test_new_buyer_share_is_sum_then_divide_over_weeks(history):
+    extra = ("new_buyer_share",)
+    # 11-20..11-27: e (first 11-20), a (returning), b, c -> 3 new of 4 = 0.75,
+    # not the mean of the daily shares (11-20: 1, 11-24: 0.5, 11-25: 1, 11-27: 0 -> 0.625)
+    got = metrics.compute(history, D(2026, 11, 20), D(2026, 11, 27), extra=extra)[0]
+    assert got["new_buyer_share"] == pytest.approx(3 / 4)
+    # e's order after the period does not make e's earlier order any less "first"
+    later = metrics.compute(history, D(2026, 12, 1), D(2026, 12, 1), extra=extra)[0]
+    assert later["new_buyers"] == 0 and later["new_buyer_share"] == 0.0
+
+
+def test_new_buyer_share_is_absent_without_buyer_ids_or_orders(history, home):
+    early = metrics.compute(history, D(2026, 9, 1), D(2026, 9, 30),
+                            extra=("new_buyer_share",))[0]
+    assert early["new_buyer_share"] is None  # before the first order in the warehouse
+    c = warehouse.connect("n2", read_only=False)
+    warehouse.upsert(c, "orders", _history_orders().assign(shop_id="n2", buyer_key=None))
+    got = metrics.compute(c, D(2026, 11, 24), D(2026, 11, 27), extra=("new_buyer_share",))[0]
+    assert got["new_buyers"] is None and got["new_buyer_share"] is None
+    c.close()
+
+
+def test_new_buyer_share_is_on_request_only(history):
+    plain = metrics.compute(history, D(2026, 11, 24), D(2026, 11, 27))[0]
+    assert "new_buyer_share" not in plain
+    assert set(metrics.HEADLINE) | set(metrics.ON_REQUEST) == set(metrics.METRICS)
+    with pytest.raises(ValueError, match="extra must be"):
+        metrics.compute(history, D(2026, 11, 24), D(2026, 11, 27), extra=("gmv",))

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 import storeops
 from storeops import demo, metrics, warehouse
 from storeops.ingest.load import ingest
-from storeops.session import MetricNotAvailableError, ReadOnlyError, periods
+from storeops.session import MetricNotAvailableError, ReadOnlyError, parse_by, periods
 
 END = date(2026, 11, 26)
 START = END - timedelta(days=13)
@@ -192,3 +192,51 @@ def test_tables_plot_and_help(shop):
     assert any(t.get_text().endswith("%") for t in fig.axes[0].get_yticklabels())
     assert "storeops.open" in storeops.__doc__ and storeops.__version__
     assert "Examples" in storeops.session.Store.metric.__doc__
+
+
+def test_new_buyer_share_by_week_and_province_by_hand(shop):
+    got = shop.metric("new_buyer_share", START, END, by=["week", "province"])
+    assert got.attrs["by"] == "week" and got.attrs["series"] == "province"
+    assert list(dict.fromkeys(got["key"])) == ["2026-11-09", "2026-11-16", "2026-11-23"]
+    # by hand from the orders: a buyer is new in a (week, province) cell when they paid an
+    # order to that province in that week and their first paid order ever is in that week
+    orders = _rows("SELECT buyer_key, paid_at, coalesce(receiver_province, '未知') AS p "
+                   "FROM orders WHERE paid_at IS NOT NULL "
+                   "AND $s::DATE IS NOT NULL AND $e::DATE IS NOT NULL")
+    first = orders.groupby("buyer_key")["paid_at"].min()
+    for row in got.itertuples():
+        lo = pd.Timestamp(row.start)
+        hi = pd.Timestamp(row.end) + pd.Timedelta(days=1)
+        cell = orders[(orders["p"] == row.province) & (orders["paid_at"] >= lo)
+                      & (orders["paid_at"] < hi)]
+        buyers = set(cell["buyer_key"])
+        new = {b for b in buyers if first[b] >= lo}
+        assert (row.paid_buyers, row.new_buyers) == (len(buyers), len(new))
+        if buyers:
+            assert row.new_buyer_share == pytest.approx(len(new) / len(buyers))
+        else:  # orders created there that week, none paid: no share, not 0
+            assert pd.isna(row.new_buyer_share)
+    # the week's total is its own sum-then-divide, consistent with the cells' parts
+    weeks = shop.metric("new_buyer_share", START, END, by="week").set_index("key")
+    for key, part in got.groupby("key"):
+        assert weeks.loc[key, "new_buyers"] <= part["new_buyers"].sum()
+        want = _compute(weeks.loc[key, "start"], weeks.loc[key, "end"])[0]
+        assert weeks.loc[key, "paid_buyers"] == want["paid_buyers"]
+
+
+def test_crossed_breakdowns_follow_metrics_compute(shop):
+    got = shop.metric("gmv", START, END, by="province,day")
+    assert got.attrs["by"] == "day" and len(set(got["key"])) == 14
+    day = got[got["key"] == END.isoformat()].set_index("province")["gmv"]
+    want = {r["key"]: r["gmv"] for r in _compute(END, END, "province")}
+    assert day.to_dict() == want
+    month = shop.metric("aov", START, END, by=("month", "province"))
+    assert set(month["key"]) == {"2026-11"}
+    with pytest.raises(MetricNotAvailableError, match="省份"):
+        shop.metric("conversion_rate", START, END, by=["week", "province"])
+
+
+@pytest.mark.parametrize("by", [["week", "item"], ["day", "week"], "nope", ["province"] * 2])
+def test_bad_crossed_breakdowns(by):
+    with pytest.raises(ValueError, match=r"by|拆分"):
+        parse_by(by)

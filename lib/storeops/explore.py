@@ -35,8 +35,17 @@ from storeops.timeutil import resolve_day
 
 logger = logging.getLogger(__name__)
 
-PANEL_BREAKDOWNS = {k: v for k, v in BREAKDOWNS.items() if k != "total"}
-"""Breakdowns offered by the panel (the total is the table's first line)."""
+PANEL_BREAKDOWNS = {
+    **{k: v for k, v in BREAKDOWNS.items() if k != "total"},
+    "week,province": "按周 × 省份",
+    "month,province": "按月 × 省份",
+}
+"""Breakdowns offered by the panel (the total is the table's first line); the last two
+cross a calendar breakdown with the buyers' province (one line per province)."""
+
+SERIES_LINES = 6
+"""Lines drawn at most for a breakdown crossed with province (the provinces with the most
+paying buyers, else the largest values)."""
 
 COMPARES = {"none": "不对比", "previous": "上一周期", "last_year": "去年同期"}
 CHART_KINDS = {"auto": "自动", "line": "折线图", "bar": "柱状图"}
@@ -143,7 +152,20 @@ def view(shop: Store, metric: str, start: date, end: date, *, by: str,
         return frame
     base = shop.metric(metric, period[0], period[1], by=by)
     unit = metrics.METRICS[metric].unit
-    if by in CALENDAR:
+    series = attrs.get("series")
+    if series:
+        # the n-th period of each province against the n-th period of the same province
+        def cells(f: pd.DataFrame) -> list[tuple[int, str]]:
+            order = {k: i for i, k in enumerate(dict.fromkeys(f["key"]))}
+            return [(order[k], s) for k, s in zip(f["key"], f[series], strict=True)]
+
+        lookup = dict(zip(cells(base), zip(base["key"], base[metric], strict=True),
+                          strict=True))
+        found = [lookup.get(c, (None, None)) for c in cells(frame)]
+        merged = frame.assign(base_key=[k for k, _ in found],
+                              base=pd.Series([v for _, v in found], dtype=object,
+                                             index=frame.index))
+    elif by in CALENDAR:
         base_values = list(base[metric])[: len(frame)]
         base_keys = list(base["key"])[: len(frame)]
         pad = len(frame) - len(base_values)
@@ -206,6 +228,14 @@ def table_html(frame: pd.DataFrame, *, limit: int = 50) -> str:
     shown = pd.DataFrame({PANEL_BREAKDOWNS.get(by, "项目").removeprefix("按"):
                           frame.get("title", frame["key"]).where(
                               frame.get("title", frame["key"]).notna(), frame["key"])})
+    series = frame.attrs.get("series")
+    if series and series in frame.columns:
+        shown[BREAKDOWNS[series].removeprefix("按")] = list(frame[series])
+    if name == "new_buyer_share" and "paid_buyers" in frame.columns:
+        shown[metrics.label("new_buyers")] = [tables.fmt_int(None if v is pd.NA else v)
+                                              for v in frame["new_buyers"]]
+        shown[metrics.label("paid_buyers")] = [tables.fmt_int(None if v is pd.NA else v)
+                                               for v in frame["paid_buyers"]]
     shown[label] = [fmt(v) for v in frame[name]]
     if "base" in frame.columns:
         shown["对比期"] = [fmt(v) for v in frame["base"]]
@@ -219,8 +249,9 @@ def table_html(frame: pd.DataFrame, *, limit: int = 50) -> str:
         caption += f"，对比 {frame.attrs['base_start']} 至 {frame.attrs['base_end']}"
     if len(frame) > limit:
         caption += f"；共 {len(frame)} 行，显示前 {limit} 行"
+    first = 2 if series and series in frame.columns else 1
     return tables.html_table(shown.head(limit), caption=caption,
-                             align_right=set(shown.columns[1:]))
+                             align_right=set(shown.columns[first:]))
 
 
 def _mathtext_safe(text: str) -> str:
@@ -246,12 +277,21 @@ def chart(frame: pd.DataFrame, *, kind: str = "auto", y: str | None = None,
     if kind == "auto":
         kind = "line" if by in CALENDAR else "bar"
     label = metrics.METRICS[name].label if name in metrics.METRICS else name
+    series = frame.attrs.get("series")
     if title is None:
         title = f"{label}（{BREAKDOWNS.get(by, by).removeprefix('按')}）" if by else label
+        if series:
+            title = (f"{label}（{BREAKDOWNS.get(by, by).removeprefix('按')} × "
+                     f"{BREAKDOWNS.get(series, series).removeprefix('按')}）")
         if frame.attrs.get("title"):
             title = f"{frame.attrs['title']} · {label}"
     fig = Figure(figsize=charts.FIGSIZE, layout="constrained")
     ax = fig.subplots()
+    if series and series in frame.columns:
+        _series_lines(ax, frame, name, series, top=min(top, SERIES_LINES))
+        _value_axis(ax, ax.yaxis, unit, "line")
+        ax.set(title=_mathtext_safe(title), xlabel="", ylabel="")
+        return fig
     names = [str(v) for v in frame.get("title", frame["key"]).where(
         frame.get("title", frame["key"]).notna(), frame["key"])]
     values = [_num(v) for v in frame[name]]
@@ -265,7 +305,8 @@ def chart(frame: pd.DataFrame, *, kind: str = "auto", y: str | None = None,
             ax.legend(loc="best", fontsize="small", frameon=False)
         step = max(1, len(names) // 6)
         ticks = list(range(0, len(names), step))
-        ax.set_xticks(ticks, [names[i][5:] if by == "day" else names[i] for i in ticks])
+        ax.set_xticks(ticks, [names[i][5:] if by in ("day", "week") else names[i]
+                             for i in ticks])
         value_axis = ax.yaxis
         if all(not math.isnan(v) and v >= 0 for v in values if not math.isnan(v)):
             ax.set_ylim(bottom=0)
@@ -276,6 +317,13 @@ def chart(frame: pd.DataFrame, *, kind: str = "auto", y: str | None = None,
         ax.set_yticks(range(len(pairs)), labels)
         ax.invert_yaxis()
         value_axis = ax.xaxis
+    _value_axis(ax, value_axis, unit, kind)
+    ax.set(title=_mathtext_safe(title), xlabel="", ylabel="")
+    return fig
+
+
+def _value_axis(ax: Any, value_axis: Any, unit: str, kind: str) -> None:
+    """Format the value axis: ``¥12,345`` / ``¥1.2万``, ``3.5%`` or ``1,234``."""
     if unit == "元":
         def money(v: float, _pos: Any) -> str:
             low, high = (ax.get_ylim() if kind == "line" else ax.get_xlim())
@@ -285,8 +333,30 @@ def chart(frame: pd.DataFrame, *, kind: str = "auto", y: str | None = None,
         value_axis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=1))
     else:
         value_axis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
-    ax.set(title=_mathtext_safe(title), xlabel="", ylabel="")
-    return fig
+
+
+def _series_lines(ax: Any, frame: pd.DataFrame, name: str, series: str, *, top: int) -> None:
+    """One line per value of ``series`` (the ``top`` biggest), periods on the x axis."""
+    keys = list(dict.fromkeys(frame["key"]))
+    weight = "paid_buyers" if "paid_buyers" in frame.columns and name != "paid_buyers" else name
+    sizes: dict[str, float] = {}
+    for s, v in zip(frame[series], frame[weight], strict=True):
+        x = _num(v)
+        sizes[s] = sizes.get(s, 0.0) + (0.0 if math.isnan(x) else x)
+    chosen = sorted(sizes, key=lambda s: -sizes[s])[:top]
+    by_cell = {(k, s): _num(v) for k, s, v in zip(frame["key"], frame[series], frame[name],
+                                                   strict=True)}
+    xs = range(len(keys))
+    for s in chosen:
+        ax.plot(xs, [by_cell.get((k, s), math.nan) for k in keys], linewidth=1.8,
+                marker="o" if len(keys) < 20 else None, ms=3, label=_mathtext_safe(s))
+    step = max(1, len(keys) // 6)
+    ticks = list(range(0, len(keys), step))
+    ax.set_xticks(ticks, [keys[i][5:] if len(keys[i]) == 10 else keys[i] for i in ticks])
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small", frameon=False)
+    values = [v for v in by_cell.values() if not math.isnan(v)]
+    if values and min(values) >= 0:
+        ax.set_ylim(bottom=0)
 
 
 # ---------------------------------------------------------------- the panel

@@ -63,10 +63,23 @@ METRICS: dict[str, Metric] = {m.name: m for m in [
            numerator="paid_buyers", denominator="uv"),
     Metric("uv_value", "UV价值", "元", "ratio", "支付金额 ÷ 访客数", "orders, shop_daily",
            numerator="gmv", denominator="uv"),
+    Metric("new_buyers", "新客数", "人", "simple",
+           "期间内付款、且首笔付款订单落在期间内的不同买家数（首单 = 数据仓库中该买家最早的"
+           "付款订单，按付款时间；仓库历史之前买过的买家也会算作新客）；导出不含买家信息时为空",
+           "orders"),
+    Metric("new_buyer_share", "新客占比", "%", "ratio",
+           "新客数 ÷ 支付买家数（同一期间、同一拆分内先求和再相除）", "orders",
+           numerator="new_buyers", denominator="paid_buyers"),
 ]}
 
-HEADLINE = tuple(METRICS)
-"""The metrics ``compute`` returns, in display order."""
+HEADLINE = (
+    "gmv", "paid_orders", "paid_buyers", "orders_created", "order_pay_rate", "aov",
+    "refund_amount", "refund_rate", "net_sales", "uv", "conversion_rate", "uv_value",
+)
+"""The metrics ``compute`` always returns, in display order (the CLI, the daily review)."""
+
+ON_REQUEST = ("new_buyers", "new_buyer_share")
+"""Metrics ``compute`` adds only when asked (``extra=``): they read every order's history."""
 
 BY_KEYS = ("total", "day", "province")
 
@@ -158,8 +171,48 @@ def from_parts(row: dict[str, Any], *, start: date, end: date) -> dict[str, Any]
     }
 
 
+def new_buyer_parts(row: dict[str, Any] | None, base: dict[str, Any]) -> dict[str, Any]:
+    """
+    Compute 新客数 and 新客占比 of one key.
+
+    A buyer is *new* in a period when they paid in it and their first paid order ever —
+    the earliest ``paid_at`` of that buyer in the warehouse, over every province — falls
+    inside the same period. 新客占比 = new buyers ÷ paid buyers of the key, both distinct
+    counts over the whole period (sum-then-divide: a week's share is not the mean of its
+    daily shares, and a buyer new on Monday who buys again on Friday is one new buyer of
+    that week). By province, a buyer counts in every province they paid an order to, and is
+    new there when their first order ever falls in the period.
+
+    Parameters
+    ----------
+    row : dict or None
+        The key's row of ``sql/metrics_new_buyers.sql`` (None: no keyed paid order).
+    base : dict
+        The key's metrics from :func:`from_parts` (its ``paid_buyers`` is the denominator).
+
+    Returns
+    -------
+    dict
+        ``new_buyers`` (人, int) and ``new_buyer_share`` (fraction in [0, 1]); both None
+        when the period has no order data or an order without buyer id (masked exports),
+        the share also None when nobody paid.
+
+    Notes
+    -----
+    "Ever" means as far back as the warehouse goes: buyers whose earlier orders predate the
+    first export loaded count as new, so the share reads high in the first months of a
+    store's history.
+    """
+    buyers = base["paid_buyers"]
+    if buyers is None:
+        return {"new_buyers": None, "new_buyer_share": None}
+    new = int(row["new_buyers"]) if row is not None else 0
+    return {"new_buyers": new, "new_buyer_share": ratio(new, buyers)}
+
+
 def compute(
-    con: duckdb.DuckDBPyConnection, start: date, end: date, *, by: str = "total"
+    con: duckdb.DuckDBPyConnection, start: date, end: date, *, by: str = "total",
+    extra: tuple[str, ...] = (),
 ) -> list[dict[str, Any]]:
     """
     Compute the headline metrics of a period, in total or per day / province.
@@ -172,22 +225,36 @@ def compute(
         The period, both inclusive.
     by : {"total", "day", "province"}
         Grouping; ``day`` returns every day of the period, including days without sales.
+    extra : tuple of str
+        Metrics of ``ON_REQUEST`` to add (``("new_buyer_share",)`` adds 新客数 and 新客占比,
+        see :func:`new_buyer_parts`); they scan every order's history, so the daily review
+        and the CLI do not ask for them.
 
     Returns
     -------
     list of dict
-        One dict per key with ``key`` and the metrics of ``from_parts``. Province rows have
-        no 访客数 (the exports do not split traffic by province).
+        One dict per key with ``key`` and the metrics of ``from_parts`` (plus the ``extra``
+        ones). Province rows have no 访客数 (the exports do not split traffic by province).
     """
     if by not in BY_KEYS:
         raise ValueError(f"by must be one of {BY_KEYS}, not {by!r}")
     if end < start:
         raise ValueError(f"end {end} is before start {start}")
+    unknown = [n for n in extra if n not in ON_REQUEST]
+    if unknown:
+        raise ValueError(f"extra must be among {ON_REQUEST}, not {unknown!r}")
     rows = warehouse.query_rows(con, "metrics_base", start=start, end=end, by=by)
+    new_rows: dict[str, dict[str, Any]] = {}
+    if extra:
+        new_rows = {r["key"]: r for r in warehouse.query_rows(
+            con, "metrics_new_buyers", start=start, end=end, by=by)}
     out = []
     for r in rows:
         lo, hi = (date.fromisoformat(r["key"]),) * 2 if by == "day" else (start, end)
-        out.append({"key": r["key"], **from_parts(r, start=lo, end=hi)})
+        parts = from_parts(r, start=lo, end=hi)
+        if extra:
+            parts.update(new_buyer_parts(new_rows.get(r["key"]), parts))
+        out.append({"key": r["key"], **parts})
     return out
 
 

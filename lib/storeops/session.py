@@ -9,10 +9,12 @@ Every method is one line in a notebook cell::
     >>> shop.metric("gmv", "2026-11-01", "2026-11-26", by="item").head(10)
     >>> shop.sql("SELECT receiver_province, count(*) AS n FROM orders GROUP BY 1")
     >>> shop.plot(shop.metric("conversion_rate", "2026-10-01", "2026-11-26", by="week"))
+    >>> shop.metric("new_buyer_share", "2026-09-28", "2026-11-22", by=["week", "province"])
 
 Definitions are the reports' own: totals, days and provinces come from
 :func:`storeops.metrics.compute`; weeks and months call it once per period (ratios are
-sum-then-divide over each period, buyers distinct within it); items, traffic sources, ad
+sum-then-divide over each period, buyers distinct within it); ``by=["week", "province"]``
+(or day / month with province) calls it by province once per period; items, traffic sources, ad
 channels and 客服 agents come from the ``sql/explore_*.sql`` queries, which follow the same
 rules as the daily review (pro-rata item allocation, source detail rows without subtotals,
 one ad report level and one attribution window, sub-account agents).
@@ -35,7 +37,7 @@ only while no ingest writes, so an open JupyterLab kernel never blocks the morni
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -62,6 +64,15 @@ BREAKDOWNS: dict[str, str] = {
     "agent": "按客服",
 }
 """``by`` values of :meth:`Store.metric`, with their Chinese labels."""
+
+CALENDAR = ("day", "week", "month")
+"""Breakdowns that are periods of time; each can be crossed with ``province``."""
+
+SERIES = ("province",)
+"""Second breakdowns a calendar breakdown can be crossed with: ``by=["week", "province"]``."""
+
+NO_PROVINCE = ("uv", "conversion_rate", "uv_value")
+"""Metrics built on 访客数, which the exports do not split by province."""
 
 BY_METRICS: dict[str, tuple[str, ...]] = {
     "item": ("gmv", "paid_orders", "paid_buyers", "aov"),
@@ -148,6 +159,40 @@ def periods(start: date, end: date, by: str) -> list[tuple[str, date, date]]:
     return out
 
 
+def parse_by(by: str | Sequence[str]) -> tuple[str, str | None]:
+    """
+    Read a ``by`` argument: one breakdown, or a calendar one crossed with province.
+
+    Parameters
+    ----------
+    by : str or sequence of str
+        ``"week"``; ``["week", "province"]``, ``("province", "week")`` or
+        ``"week,province"`` for the two-way split.
+
+    Returns
+    -------
+    (str, str or None)
+        The breakdown and the second one (``"province"``) or None.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name or a pair other than day / week / month with province.
+    """
+    parts = [p.strip() for p in by.split(",")] if isinstance(by, str) else [str(p) for p in by]
+    for part in parts:
+        if part not in BREAKDOWNS:
+            raise ValueError(f"by 只能是 {', '.join(BREAKDOWNS)}，收到 {part!r}")
+    if len(parts) == 1:
+        return parts[0], None
+    pair = sorted(parts, key=lambda p: p not in CALENDAR)
+    if len(pair) != 2 or pair[0] not in CALENDAR or pair[1] not in SERIES:
+        raise ValueError(
+            f"两个拆分只能是 按天/按周/按月 之一加 按收货省份（如 by=['week', 'province']），"
+            f"收到 {by!r}")
+    return pair[0], pair[1]
+
+
 def _value_dtype(name: str) -> str:
     unit = metrics.METRICS[name].unit
     if unit == "元":
@@ -160,6 +205,10 @@ def _frame(rows: list[dict[str, Any]], name: str, *, by: str, start: date, end: 
     """Build the result frame: ``key`` (+ extra columns) and the metric's value column."""
     m = metrics.METRICS[name]
     frame = pd.DataFrame(rows, columns=list(rows[0]) if rows else ["key", name])
+    for part in frame.columns:
+        if part != name and part in metrics.METRICS and metrics.METRICS[part].unit == "人":
+            frame = frame.assign(**{part: pd.array(
+                [None if v is None else int(v) for v in frame[part]], dtype="Int64")})
     if m.unit == "元":
         values = [None if v is None else Decimal(v) for v in frame[name]]
         frame = frame.assign(**{name: pd.Series(values, index=frame.index, dtype=object)})
@@ -170,6 +219,18 @@ def _frame(rows: list[dict[str, Any]], name: str, *, by: str, start: date, end: 
     frame.attrs.update(metric=name, label=m.label, unit=m.unit, by=by, start=start.isoformat(),
                        end=end.isoformat(), note=note)
     return frame
+
+
+def _values(row: dict[str, Any], name: str) -> dict[str, Any]:
+    """Pick the metric's value from a ``metrics.compute`` row (新客占比: with its parts)."""
+    if name == "new_buyer_share":
+        return {"new_buyers": row["new_buyers"], "paid_buyers": row["paid_buyers"],
+                name: row[name]}
+    return {name: row[name]}
+
+
+def _extra(name: str) -> tuple[str, ...]:
+    return (name,) if name in metrics.ON_REQUEST else ()
 
 
 def _sum_ratio(num: Any, den: Any) -> float | None:
@@ -345,7 +406,7 @@ class Store:
     # -- metrics -----------------------------------------------------------------------------
 
     def metric(self, name: str, start: str | date, end: str | date, *,
-               by: str = "total") -> pd.DataFrame:
+               by: str | Sequence[str] = "total") -> pd.DataFrame:
         """
         Compute one metric over a period, in total or split, with the reports' definitions.
 
@@ -354,24 +415,30 @@ class Store:
         name : str
             A name of ``storeops.metrics.METRICS``: gmv, paid_orders, paid_buyers,
             orders_created, order_pay_rate, aov, refund_amount, refund_rate, net_sales, uv,
-            conversion_rate, uv_value.
+            conversion_rate, uv_value, new_buyers, new_buyer_share.
         start, end : str or date
             The period, both inclusive (``"2026-11-01"``).
-        by : str
+        by : str or list of str
             ``total`` | ``day`` | ``week`` | ``month`` | ``province`` (metrics.compute) |
             ``item`` | ``source`` | ``channel`` | ``agent`` (see ``BY_METRICS`` for the
-            metrics each gives; ``frame.attrs["note"]`` says what the figure means there).
+            metrics each gives; ``frame.attrs["note"]`` says what the figure means there);
+            or a calendar breakdown crossed with province: ``["week", "province"]``
+            (also ``"week,province"``; day and month too).
 
         Returns
         -------
         DataFrame
             ``key`` (day ``2026-11-26``, week = its Monday, month ``2026-11``, province,
             item title or id, ``一级 / 二级`` source, channel, agent), breakdown columns
-            (item: ``title``, ``qty`` 件; source: ``uv_sum_of_days``; channel: ``cost`` 元,
-            ``roi``, ``clicks``, ``window_days``; agent: ``inquiry_users``) and the metric's
-            column named ``name``: money as ``Decimal`` 元 (object column), ratios float
-            fractions, counts ``Int64``. Calendar breakdowns are in time order; the others
-            by value, largest first.
+            (week / month: ``start``, ``end``, ``days``; crossed with province:
+            ``province``; item: ``title``, ``qty`` 件; source: ``uv_sum_of_days``; channel:
+            ``cost`` 元, ``roi``, ``clicks``, ``window_days``; agent: ``inquiry_users``;
+            新客占比: ``new_buyers`` and ``paid_buyers`` 人, its numerator and denominator)
+            and the metric's column named ``name``: money as ``Decimal`` 元 (object column),
+            ratios float fractions, counts ``Int64``. Calendar breakdowns are in time order
+            (crossed with province: then by value, largest first); the others by value,
+            largest first. ``attrs["by"]`` is the breakdown, ``attrs["series"]`` the second
+            one (None when there is none).
 
         Raises
         ------
@@ -384,11 +451,17 @@ class Store:
         Decimal('123456.78')
         >>> shop.metric("gmv", "2026-11-01", "2026-11-26", by="item").head(10)
         >>> shop.metric("conversion_rate", "2026-10-01", "2026-11-26", by="week")
+
+        新客占比 by week and province over the eight weeks to Sunday 2026-11-22, one column
+        per province:
+
+        >>> shop.metric("new_buyer_share", "2026-09-28", "2026-11-22",
+        ...             by=["week", "province"]).pivot(index="key", columns="province",
+        ...                                            values="new_buyer_share")
         """
         if name not in metrics.METRICS:
             raise ValueError(f"没有指标 {name!r}：可用的有 {', '.join(metrics.METRICS)}")
-        if by not in BREAKDOWNS:
-            raise ValueError(f"by 只能是 {', '.join(BREAKDOWNS)}，收到 {by!r}")
+        by, series = parse_by(by)
         lo, hi = as_date(start, name="start"), as_date(end, name="end")
         if hi < lo:
             raise ValueError(f"end {hi} 早于 start {lo}")
@@ -396,28 +469,54 @@ class Store:
             raise MetricNotAvailableError(
                 f"{metrics.METRICS[name].label}（{name}）不能{BREAKDOWNS[by]}拆分："
                 f"{BREAKDOWNS[by]}可看 {', '.join(BY_METRICS[by])}")
-        if by == "province" and name in ("uv", "conversion_rate", "uv_value"):
+        if "province" in (by, series) and name in NO_PROVINCE:
             raise MetricNotAvailableError(
                 f"{metrics.METRICS[name].label} 不能按省份拆分：生意参谋 访客数不分省份")
+        if series is not None:
+            rows = self._read(lambda con: self._crossed_rows(con, name, lo, hi, by))
+            frame = _frame(rows, name, by=by, start=lo, end=hi,
+                           note=metrics.METRICS[name].formula)
+            frame.attrs["series"] = series
+            return _sort_within(frame, name, series)
         rows, note = self._read(lambda con: self._metric_rows(con, name, lo, hi, by))
         frame = _frame(rows, name, by=by, start=lo, end=hi,
                        note=note or metrics.METRICS[name].formula)
+        frame.attrs["series"] = None
         if by in BY_METRICS or by == "province":
             frame = frame.sort_values(name, ascending=False, ignore_index=True,
                                       key=_sort_key, na_position="last")
         return frame
 
+    def _crossed_rows(self, con: duckdb.DuckDBPyConnection, name: str, lo: date, hi: date,
+                      by: str) -> list[dict[str, Any]]:
+        """
+        Compute a calendar breakdown crossed with province.
+
+        ``metrics.compute`` by province once per day / week / month, so every ratio is
+        sum-then-divide within its cell.
+        """
+        if by == "day":
+            spans = [(d.isoformat(), d, d) for d in metrics.period_days(lo, hi)]
+        else:
+            spans = periods(lo, hi, by)
+        out = []
+        for key, a, b in spans:
+            span = {} if by == "day" else {"start": a, "end": b, "days": (b - a).days + 1}
+            for r in metrics.compute(con, a, b, by="province", extra=_extra(name)):
+                out.append({"key": key, **span, "province": r["key"], **_values(r, name)})
+        return out
+
     def _metric_rows(self, con: duckdb.DuckDBPyConnection, name: str, lo: date, hi: date,
                      by: str) -> tuple[list[dict[str, Any]], str]:
         if by in ("total", "day", "province"):
-            rows = metrics.compute(con, lo, hi, by=by)
-            return [{"key": r["key"], name: r[name]} for r in rows], ""
+            rows = metrics.compute(con, lo, hi, by=by, extra=_extra(name))
+            return [{"key": r["key"], **_values(r, name)} for r in rows], ""
         if by in ("week", "month"):
             out = []
             for key, a, b in periods(lo, hi, by):
-                value = metrics.compute(con, a, b)[0][name]
+                row = metrics.compute(con, a, b, extra=_extra(name))[0]
                 out.append({"key": key, "start": a, "end": b, "days": (b - a).days + 1,
-                            name: value})
+                            **_values(row, name)})
             return out, ""
         note = NOTES[(by, name)]
         if by == "item":
@@ -541,6 +640,20 @@ class Store:
 def _dated(rows: list[dict[str, Any]], shaped: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Key each shaped row by its day (ISO text) instead of the breakdown key."""
     return [{**s, "key": r["day"].isoformat()} for r, s in zip(rows, shaped, strict=True)]
+
+
+def _sort_within(frame: pd.DataFrame, name: str, series: str) -> pd.DataFrame:
+    """Keep the calendar order of ``key``; within each period, largest value first."""
+    if frame.empty:
+        return frame
+    order = {k: i for i, k in enumerate(dict.fromkeys(frame["key"]))}
+    ranked = frame.assign(_p=[order[k] for k in frame["key"]],
+                          _v=[-v for v in _sort_key(frame[name])],
+                          _s=frame[series])
+    out = ranked.sort_values(["_p", "_v", "_s"], na_position="last", kind="stable",
+                             ignore_index=True).drop(columns=["_p", "_v", "_s"])
+    out.attrs.update(frame.attrs)
+    return out
 
 
 def _sort_key(column: pd.Series) -> pd.Series:
