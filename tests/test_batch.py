@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import time
 import urllib.parse
 from dataclasses import replace
@@ -39,6 +40,13 @@ def dies_for_b(job: batch.Job) -> batch.JobOutcome:
     if job.store == "b":
         os._exit(3)
     return batch.run_job(job)
+
+
+def instant(job: batch.Job) -> batch.JobOutcome:
+    """Succeed at once, except for store b which fails with an error line."""
+    if job.store == "b":
+        return batch.JobOutcome(job, batch.FAILED, "ValueError: 坏数据", 0.01, 1)
+    return batch.JobOutcome(job, batch.OK, None, 0.01, 1)
 
 
 def hangs_for_b(job: batch.Job) -> batch.JobOutcome:
@@ -84,9 +92,30 @@ def _paid_orders_by_hand(raw: Path, day: date) -> int:
 @pytest.mark.slow
 def test_cli_batch_three_stores_two_workers(stores):
     home = stores
+    log = home / "logs" / "batch.jsonl"
     result = CliRunner().invoke(app, ["--home", str(home), "batch", "--date", DAY.isoformat(),
-                                      "--stores", "all", "--workers", "2"])
+                                      "--stores", "all", "--workers", "2",
+                                      "--log-json", str(log), "--share", "masked"])
     assert result.exit_code == 0, result.output
+    # not a terminal: one timestamped line per finished ingest and job, counted per phase
+    lines = result.stderr.splitlines()
+    stamp = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d "
+    assert sum(bool(re.match(stamp + r"\[\d/3\] \[[abc]\] 导入 ", x)) for x in lines) == 3
+    done = [x for x in lines if re.match(stamp + r"\[\d/3\] \[[abc]\] daily_review：成功", x)]
+    assert len(done) == 3 and any("[3/3]" in x for x in done)
+    events = [json.loads(x) for x in log.read_text("utf-8").splitlines()]
+    reports = [e for e in events if e["phase"] == "report"]
+    assert sorted((e["store"], e["event"]) for e in reports) == [
+        ("a", "finish"), ("a", "start"), ("b", "finish"), ("b", "start"),
+        ("c", "finish"), ("c", "start")]
+    finish = next(e for e in reports if e["event"] == "finish")
+    assert finish["notebook"] == "daily_review" and finish["date"] == DAY.isoformat()
+    assert finish["duration"] > 0 and finish["error"] is None and finish["attempt"] == 1
+    assert {e["store"] for e in events if e["phase"] == "ingest"} == set(STORES)
+    # the share pack of each store: no ¥ amount left
+    for store in STORES:
+        shared = home / "reports" / store / DAY.isoformat() / "share" / "daily_review.html"
+        assert "¥" not in shared.read_text("utf-8")
     for store in STORES:
         status = _status(home, store)
         assert status["ok"] is True and status["attempts"] == 1
@@ -179,6 +208,71 @@ def test_plan_jobs_resolves_notebooks_and_sorts_params(home):
         batch.plan_jobs(DAY, ["x"], ["no_such_notebook"])
     with pytest.raises(ConfigError):
         batch.plan_jobs(DAY, ["x"], ["daily"], {"store": "y"})
+
+
+def test_plan_jobs_adds_period_reviews_when_due(home):
+    (home / "stores.toml").write_text('[stores.m]\nperiod_reviews = ["month"]\n', "utf-8")
+
+    def keys(day: date, stores: list[str] = ["x"], **kw: bool) -> list[str]:  # noqa: B006
+        return [j.key.split("/", 1)[1] for j in batch.plan_jobs(day, stores, periods=True,
+                                                                **kw)]
+
+    # Monday's batch reports on Sunday 2026-11-22: the week 11-16..11-22 has ended
+    assert keys(date(2026, 11, 22)) == ["2026-11-22/daily_review",
+                                        "2026-11-22/period_review_week"]
+    # the batch of the 1st (2026-12-01) reports on 11-30 (a Monday): November has ended
+    assert keys(date(2026, 11, 30)) == ["2026-11-30/daily_review",
+                                        "2026-11-30/period_review_month"]
+    # an ordinary day (Wednesday 11-25): the daily review only
+    assert keys(date(2026, 11, 25)) == ["2026-11-25/daily_review"]
+    # Sunday 2026-05-31 closes a week and a month
+    assert keys(date(2026, 5, 31)) == ["2026-05-31/daily_review",
+                                       "2026-05-31/period_review_week",
+                                       "2026-05-31/period_review_month"]
+    # a store that keeps only the monthly review; periods off
+    assert keys(date(2026, 11, 22), ["m"]) == ["2026-11-22/daily_review"]
+    assert keys(date(2026, 5, 31), ["m"])[1:] == ["2026-05-31/period_review_month"]
+    assert [j.key for j in batch.plan_jobs(date(2026, 11, 22), ["x"])] == [
+        "x/2026-11-22/daily_review"]
+    week = batch.plan_jobs(date(2026, 11, 22), ["x"], ["daily"], {"k": "v"}, periods=True)[1]
+    assert week.notebook == "period_review" and week.params == (("k", "v"), ("period", "week"))
+    assert week.output == "period_review_week"
+    (home / "stores.toml").write_text('[stores.m]\nperiod_reviews = "weekly"\n', "utf-8")
+    with pytest.raises(ConfigError):
+        batch.plan_jobs(date(2026, 11, 22), ["m"], periods=True)
+
+
+def test_events_log_json_and_counted_lines(stores, tmp_path, monkeypatch):
+    monkeypatch.setenv("STOREOPS_HOME", str(stores))
+    log = batch.JsonEventLog(tmp_path / "events.jsonl")
+    seen: list[batch.BatchEvent] = []
+    lines: list[str] = []
+
+    def both(event: batch.BatchEvent) -> None:
+        seen.append(event)
+        log(event)
+
+    result = batch.run_batch(DAY, STORES, workers=2, retry=1, job_fn=instant, notify=False,
+                             events=both, progress=lines.append)
+    log.close()
+    assert result.exit_code == 1
+    assert [(e.phase, e.total) for e in seen if e.event == "plan"] == [("ingest", 3),
+                                                                         ("report", 3)]
+    written = [json.loads(x) for x in (tmp_path / "events.jsonl").read_text().splitlines()]
+    assert len(written) == len(seen) - 2  # every event but the two plan events
+    b = [(e["event"], e["attempt"], e["error"]) for e in written
+         if e["store"] == "b" and e["phase"] == "report"]
+    assert b == [("start", 1, None), ("retry", 1, "ValueError: 坏数据"),
+                 ("start", 2, None), ("fail", 2, "ValueError: 坏数据")]
+    a = next(e for e in written if e["store"] == "a" and e["event"] == "finish"
+             and e["phase"] == "report")
+    assert set(a) == {"time", "event", "phase", "store", "notebook", "date", "duration",
+                      "error", "attempt"}
+    assert a["notebook"] == "daily_review" and a["date"] == "2026-11-26"
+    assert 0 <= a["duration"] < 30
+    assert sum(x.startswith("[3/3] ") for x in lines) == 2  # last ingest, last job
+    assert any(re.fullmatch(r"\[\d/3\] \[b\] daily_review：失败：ValueError: 坏数据"
+                            r"（0\.0 秒，第 2 次）", x) for x in lines)
 
 
 def test_input_hash_and_is_current(home):

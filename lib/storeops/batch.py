@@ -52,13 +52,13 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from storeops import config, paths, runner, warehouse
-from storeops.errors import ConfigError, StoreopsError
+from storeops.errors import ConfigError, StoreopsError, UnknownStoreError
 from storeops.timeutil import SHANGHAI
 
 logger = logging.getLogger(__name__)
@@ -103,9 +103,14 @@ class Job:
     """Hash of everything the report depends on (see :func:`input_hash`)."""
 
     @property
+    def output(self) -> str:
+        """The report's file stem: the notebook's, plus its variant (``period_review_week``)."""
+        return runner.output_name(self.notebook, dict(self.params))
+
+    @property
     def key(self) -> str:
-        """``store/day/notebook``: unique within a batch."""
-        return f"{self.store}/{self.day.isoformat()}/{self.notebook}"
+        """``store/day/output``: unique within a batch."""
+        return f"{self.store}/{self.day.isoformat()}/{self.output}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +165,8 @@ class BatchResult:
     """Store -> why its privacy audit could not run (its reports are then not pushed)."""
     notified: list[str] = field(default_factory=list)
     """Stores whose robot message was sent."""
+    shared: dict[str, list[str]] = field(default_factory=dict)
+    """Store -> the share-pack pages written (``--share masked``)."""
     seconds: float = 0.0
 
     @property
@@ -183,6 +190,61 @@ class BatchResult:
         return 0 if self.ok else 1
 
 
+PERIOD_KINDS = ("week", "month")
+"""Period reviews the batch adds next to the daily review by default (stores.toml:
+``period_reviews = ["week"]`` keeps only the weekly one, ``[]`` none)."""
+
+
+def periods_due(day: date, kinds: tuple[str, ...] | list[str] = PERIOD_KINDS) -> list[str]:
+    """
+    Return the period reviews due with the daily review of ``day``.
+
+    The batch that runs on a Monday reports on the Sunday before: that Sunday closes a week
+    (Monday–Sunday), so the weekly review of that week is due. The batch that runs on the 1st
+    reports on the last day of the month before, so that month's review is due.
+
+    Parameters
+    ----------
+    day : date
+        Report day (normally yesterday).
+    kinds : sequence of str
+        The kinds the store wants (``week``, ``month``).
+
+    Returns
+    -------
+    list of str
+        ``[]``, ``["week"]``, ``["month"]`` or ``["week", "month"]``.
+    """
+    due = []
+    if "week" in kinds and day.weekday() == 6:
+        due.append("week")
+    if "month" in kinds and (day + timedelta(days=1)).day == 1:
+        due.append("month")
+    return due
+
+
+def store_period_kinds(store: str) -> tuple[str, ...]:
+    """
+    Return the period reviews a store wants, from ``period_reviews`` in stores.toml.
+
+    Default both (:data:`PERIOD_KINDS`); a store not in stores.toml gets the default.
+
+    Raises
+    ------
+    ConfigError
+        When ``period_reviews`` is not a list of ``week`` / ``month``.
+    """
+    try:
+        extra = config.get_store(store).extra
+    except UnknownStoreError:
+        return PERIOD_KINDS
+    value = extra.get("period_reviews", list(PERIOD_KINDS))
+    if not isinstance(value, list) or any(v not in PERIOD_KINDS for v in value):
+        raise ConfigError(f"stores.toml：[stores.{store}] period_reviews 应是列表，元素只能是 "
+                          f"\"week\"、\"month\"，收到 {value!r}")
+    return tuple(dict.fromkeys(value))
+
+
 def plan_jobs(
     day: date,
     stores: list[str],
@@ -191,9 +253,14 @@ def plan_jobs(
     *,
     timeout: int = DEFAULT_TIMEOUT,
     home: str = "",
+    periods: bool = False,
 ) -> list[Job]:
     """
     List the jobs of a batch: every store × notebook, in store order.
+
+    With ``periods`` and the daily review among the notebooks, each store's due period
+    reviews (:func:`periods_due` of its :func:`store_period_kinds`) follow its daily review:
+    ``period_review`` with ``period=week`` on a Sunday, ``period=month`` on a month's last day.
 
     Parameters
     ----------
@@ -209,6 +276,8 @@ def plan_jobs(
         Seconds per job.
     home : str
         The home the workers must use (absolute path).
+    periods : bool
+        Add the due weekly and monthly reviews next to the daily review.
 
     Returns
     -------
@@ -221,9 +290,77 @@ def plan_jobs(
         For an unknown notebook, a bad store id or a bad parameter (nothing is run).
     """
     stems = list(dict.fromkeys(runner.resolve_notebook(n) for n in notebooks))
-    pairs = tuple(sorted(runner._check_params(params).items()))
-    return [Job(config.check_store_id(s), stem, day, pairs, timeout, home)
-            for s in stores for stem in stems]
+    extra = runner._check_params(params)
+    pairs = tuple(sorted(extra.items()))
+    jobs: list[Job] = []
+    for store in stores:
+        config.check_store_id(store)
+        mine = [Job(store, stem, day, pairs, timeout, home) for stem in stems]
+        if periods and "daily_review" in stems:
+            for kind in periods_due(day, store_period_kinds(store)):
+                variant = tuple(sorted({**extra, "period": kind}.items()))
+                mine.append(Job(store, "period_review", day, variant, timeout, home))
+        jobs.extend(mine)
+    return list({j.key: j for j in jobs}.values())
+
+
+# --- events: progress bar, log lines, --log-json ----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BatchEvent:
+    """One thing that happened to an ingest or a report job, for progress displays and logs."""
+
+    event: str
+    """``plan`` (a phase's task count), ``start``, ``finish``, ``fail``, ``retry`` (an attempt
+    failed and runs again) or ``skip`` (resumed: outputs current)."""
+    phase: str
+    """``ingest`` or ``report``."""
+    store: str = ""
+    notebook: str = ""
+    """The report's file stem (``daily_review``, ``period_review_week``); empty for an ingest."""
+    day: date | None = None
+    duration: float | None = None
+    """Wall seconds of the attempt as the batch saw it (finish, fail, retry)."""
+    error: str | None = None
+    attempt: int = 0
+    total: int = 0
+    """Tasks in the phase (``plan`` only)."""
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the object written as one line of ``--log-json``."""
+        return {
+            "time": datetime.now(SHANGHAI).isoformat(timespec="seconds"),
+            "event": self.event, "phase": self.phase, "store": self.store or None,
+            "notebook": self.notebook or None,
+            "date": self.day.isoformat() if self.day else None,
+            "duration": None if self.duration is None else round(self.duration, 3),
+            "error": self.error, "attempt": self.attempt,
+        }
+
+
+class JsonEventLog:
+    """
+    Append one JSON object per job event to a file (JSON Lines), flushed line by line.
+
+    ``plan`` events are not written: every line is about one ingest or one report job.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._fh = self.path.open("a", encoding="utf-8")
+
+    def __call__(self, event: BatchEvent) -> None:
+        """Write ``event`` (a ``plan`` event is skipped)."""
+        if event.event == "plan":
+            return
+        self._fh.write(json.dumps(event.as_json(), ensure_ascii=False) + "\n")
+        self._fh.flush()
+
+    def close(self) -> None:
+        """Close the file."""
+        self._fh.close()
 
 
 # --- input hashes and resume -----------------------------------------------------------------
@@ -323,12 +460,12 @@ def is_current(job: Job) -> bool:
     """
     if not job.input_hash:
         return False
-    status = read_status(job.store, job.day, job.notebook)
+    status = read_status(job.store, job.day, job.output)
     return (
         status is not None
         and status.get("ok") is True
         and status.get("input_hash") == job.input_hash
-        and paths.report_file(job.store, job.day, job.notebook, ".html").exists()
+        and paths.report_file(job.store, job.day, job.output, ".html").exists()
     )
 
 
@@ -491,6 +628,8 @@ class LocalPool:
         self._workers = max(1, int(workers))
         self._pending: deque[tuple[str, Callable, Any, float]] = deque()
         self._running: dict[str, _Running] = {}
+        self.on_start: Callable[[str], None] = lambda _token: None
+        """Called with a task's token when its process starts."""
 
     def submit(self, token: str, fn: Callable, arg: Any, limit: float) -> None:
         """Queue ``fn(arg)`` under ``token``; it is killed after ``limit`` seconds."""
@@ -504,6 +643,7 @@ class LocalPool:
                                      name=f"storeops-{token}", daemon=False)
             proc.start()
             child.close()
+            self.on_start(token)
             self._running[token] = _Running(proc, parent, time.monotonic() + limit, limit)
 
     def _collect(self, token: str) -> Any:
@@ -569,12 +709,15 @@ class DaskPool:
             raise ConfigError(f"无法连接 Dask 调度器 {address}（{exc}）：确认 dask scheduler "
                               "已启动、地址与端口正确") from exc
         self._futures: dict[Any, tuple[str, float, float]] = {}
+        self.on_start: Callable[[str], None] = lambda _token: None
+        """Called with a task's token when it is handed to the scheduler."""
 
     def submit(self, token: str, fn: Callable, arg: Any, limit: float) -> None:
         """Submit ``fn(arg)``; it is cancelled (reported failed) after ``limit`` seconds."""
         key = f"storeops-{token.replace('/', '-')}-{uuid.uuid4().hex[:8]}"
         future = self._client.submit(fn, arg, key=key, pure=False)
         self._futures[future] = (token, time.monotonic() + limit, limit)
+        self.on_start(token)
 
     def next_done(self) -> tuple[str, Any]:
         """Wait for the next task to finish; return its token and result (or a Crash)."""
@@ -614,8 +757,13 @@ class DaskPool:
 
 
 def _drive(pool: LocalPool | DaskPool, tasks: dict[str, tuple[Callable, Any, float]],
-           retry: int, on_crash: Callable[[str, str], Any]) -> Iterator[tuple[str, Any, int]]:
-    """Run every task, retrying a failed one ``retry`` times; yield (token, result, attempts)."""
+           retry: int, on_crash: Callable[[str, str], Any],
+           on_retry: Callable[[str, Any, int], None] | None = None,
+           ) -> Iterator[tuple[str, Any, int]]:
+    """Run every task, retrying a failed one ``retry`` times; yield (token, result, attempts).
+
+    ``on_retry(token, result, attempt)`` is called for a failed attempt that runs again.
+    """
     attempts = dict.fromkeys(tasks, 1)
     for token, (fn, arg, limit) in tasks.items():
         pool.submit(token, fn, arg, limit)
@@ -626,6 +774,8 @@ def _drive(pool: LocalPool | DaskPool, tasks: dict[str, tuple[Callable, Any, flo
             result = on_crash(token, result.message)
         if not result.ok and attempts[token] <= retry:
             logger.warning("%s failed (%s), retrying", token, result.error)
+            if on_retry is not None:
+                on_retry(token, result, attempts[token])
             attempts[token] += 1
             fn, arg, limit = tasks[token]
             pool.submit(token, fn, arg, limit)
@@ -693,7 +843,10 @@ def run_batch(
     scheduler: str | None = None,
     timeout: int = DEFAULT_TIMEOUT,
     notify: bool = True,
+    periods: bool = True,
+    share: str | None = None,
     progress: Callable[[str], None] | None = None,
+    events: Callable[[BatchEvent], None] | None = None,
     job_fn: Callable[[Job], JobOutcome] = run_job,
     ingest_fn: Callable[..., IngestOutcome] = ingest_task,
 ) -> BatchResult:
@@ -722,8 +875,18 @@ def run_batch(
         Seconds per report job.
     notify : bool
         Send the robot messages of stores that have a webhook configured.
+    periods : bool
+        Add each store's due weekly / monthly review next to its daily review
+        (:func:`plan_jobs`).
+    share : str, optional
+        ``masked``: after the audit, build each store's share pack of the day
+        (:func:`storeops.share.build_share`) from its reports that succeeded.
     progress : callable, optional
-        Called with one line per finished ingest or job (the CLI prints them).
+        Called with one line per finished ingest or job, counted ``[k/n]`` per phase (the CLI
+        prints them, above its progress bar on a terminal).
+    events : callable, optional
+        Called with a :class:`BatchEvent` for each phase's size and each task's start,
+        finish, failure, retry or skip (progress bar, ``--log-json``).
     job_fn, ingest_fn : callable
         The task functions (module-level, picklable); tests substitute them.
 
@@ -735,67 +898,115 @@ def run_batch(
     Raises
     ------
     ConfigError
-        For an unknown notebook or bad parameter, or an unreachable scheduler (nothing is run).
+        For an unknown notebook or bad parameter, an unknown share mode, or an unreachable
+        scheduler (nothing is run).
     """
     from storeops.report.index import write_index
+
+    if share not in (None, "masked"):
+        raise ConfigError(f"--share 只能是 masked，收到 {share!r}")
 
     started = time.monotonic()
     chosen = list(stores) if stores else config.list_stores()
     home = str(paths.home())
     paths.set_home(home)  # absolute, for workers and kernels
-    planned = plan_jobs(day, chosen, notebooks, params, timeout=timeout, home=home)
+    planned = plan_jobs(day, chosen, notebooks, params, timeout=timeout, home=home,
+                        periods=periods)
     result = BatchResult(day)
     say = progress or (lambda _line: None)
+    emit = events or (lambda _event: None)
     workers = workers or os.cpu_count() or 1
     pool = _pool(workers, scheduler)
+    # token -> (phase, store, notebook) of the tasks events are reported for
+    known: dict[str, tuple[str, str, str]] = {}
+    began: dict[str, float] = {}
+    tries: dict[str, int] = {}
+
+    def task_started(token: str) -> None:
+        if token in known:
+            began[token] = time.monotonic()
+            tries[token] = tries.get(token, 0) + 1
+            phase, store, stem = known[token]
+            emit(BatchEvent("start", phase, store, stem, day, attempt=tries[token]))
+
+    def wall(token: str) -> float:
+        return time.monotonic() - began.get(token, time.monotonic())
+
+    def ended(token: str, kind: str, error: str | None) -> None:
+        phase, store, stem = known[token]
+        emit(BatchEvent(kind, phase, store, stem, day, wall(token), error, tries.get(token, 1)))
+
+    def retried(token: str, outcome: Any, _attempt: int) -> None:
+        ended(token, "retry", outcome.error)
+
+    pool.on_start = task_started
     try:
         # 1. ingest: every store before any report opens a warehouse
         def ingest_crash(token: str, message: str) -> IngestOutcome:
-            return IngestOutcome(token.removeprefix("ingest:"), False, error=message)
+            return IngestOutcome(token.removeprefix("ingest:"), False, error=message,
+                                 seconds=wall(token))
 
         tasks = {f"ingest:{s}": (ingest_fn, s, INGEST_TIMEOUT) for s in chosen}
-        for _token, outcome, attempts in _drive(pool, _bind_home(tasks, home), retry,
-                                                ingest_crash):
+        known.update({t: ("ingest", t.removeprefix("ingest:"), "") for t in tasks})
+        emit(BatchEvent("plan", "ingest", day=day, total=len(tasks)))
+        for count, (token, outcome, attempts) in enumerate(
+                _drive(pool, _bind_home(tasks, home), retry, ingest_crash, retried), 1):
             outcome = _with(outcome, attempts=attempts)
             result.ingests[outcome.store] = outcome
+            ended(token, "finish" if outcome.ok else "fail", outcome.error)
+            n = f"[{count}/{len(tasks)}] "
             if outcome.ok:
-                say(f"[{outcome.store}] 导入 {outcome.loaded} 个新文件，跳过 {outcome.skipped} 个"
+                say(f"{n}[{outcome.store}] 导入 {outcome.loaded} 个新文件，"
+                    f"跳过 {outcome.skipped} 个"
                     + (f"，隔离 {outcome.quarantined} 个" if outcome.quarantined else "")
                     + f"（{outcome.seconds:.1f} 秒）")
             else:
-                say(f"[{outcome.store}] 导入失败：{outcome.error}")
+                say(f"{n}[{outcome.store}] 导入失败：{outcome.error}")
 
         # 2. report jobs
+        emit(BatchEvent("plan", "report", day=day, total=len(planned)))
+        done = 0
+
+        def counted() -> str:
+            nonlocal done
+            done += 1
+            return f"[{done}/{len(planned)}] "
+
         jobs: list[Job] = []
         for job in planned:
             ingested = result.ingests[job.store]
             if not ingested.ok:
                 error = f"IngestError: 导入失败，未生成报告（{ingested.error}）"
-                update_status(job.store, job.day, job.notebook, touch=True, ok=False,
+                update_status(job.store, job.day, job.output, touch=True, ok=False,
                               error=error, seconds=0.0, input_hash=None)
                 result.outcomes.append(JobOutcome(job, FAILED, error, 0.0, 0))
-                say(f"[{job.store}] {job.notebook}：失败：{error}")
+                emit(BatchEvent("fail", "report", job.store, job.output, day, 0.0, error))
+                say(f"{counted()}[{job.store}] {job.output}：失败：{error}")
                 continue
             job = _with(job, input_hash=input_hash(job, ingested.fingerprint or ""))
             if resume and is_current(job):
                 result.outcomes.append(JobOutcome(job, SKIPPED))
-                say(f"[{job.store}] {job.notebook}：输入未变，跳过")
+                emit(BatchEvent("skip", "report", job.store, job.output, day))
+                say(f"{counted()}[{job.store}] {job.output}：输入未变，跳过")
                 continue
             jobs.append(job)
 
         def job_crash(token: str, message: str) -> JobOutcome:
-            return JobOutcome(next(j for j in jobs if j.key == token), FAILED, message, 0.0, 1)
+            return JobOutcome(next(j for j in jobs if j.key == token), FAILED, message,
+                              wall(token), 1)
 
         limit = timeout + GRACE_SECONDS
         tasks = {j.key: (job_fn, j, limit) for j in jobs}
-        for _token, outcome, attempts in _drive(pool, tasks, retry, job_crash):
+        known.update({j.key: ("report", j.store, j.output) for j in jobs})
+        for token, outcome, attempts in _drive(pool, tasks, retry, job_crash, retried):
             outcome = _with(outcome, attempts=attempts)
             _record(outcome)
             result.outcomes.append(outcome)
+            ended(token, "finish" if outcome.ok else "fail", outcome.error)
             mark = "成功" if outcome.ok else f"失败：{outcome.error}"
-            tries = f"，第 {attempts} 次" if attempts > 1 else ""
-            say(f"[{outcome.job.store}] {outcome.job.notebook}：{mark}"
-                f"（{outcome.seconds:.1f} 秒{tries}）")
+            nth = f"，第 {attempts} 次" if attempts > 1 else ""
+            say(f"{counted()}[{outcome.job.store}] {outcome.job.output}：{mark}"
+                f"（{outcome.seconds:.1f} 秒{nth}）")
 
         # 3. privacy audit of the stores whose reports were (re)built, in the workers too
         ran = sorted({j.store for j in jobs})
@@ -806,6 +1017,8 @@ def run_batch(
         pool.close()
     order = {j.key: i for i, j in enumerate(planned)}
     result.outcomes.sort(key=lambda o: order[o.job.key])
+    if share:
+        _share(result, say)
     write_index()
     if notify:
         _notify(result, say)
@@ -838,10 +1051,10 @@ def _record(outcome: JobOutcome) -> None:
     if outcome.state == FAILED:
         fields |= {"ok": False, "error": outcome.error, "input_hash": None,
                    "seconds": round(outcome.seconds, 2)}
-        status = read_status(job.store, job.day, job.notebook) or {}
+        status = read_status(job.store, job.day, job.output) or {}
         # the runner wrote nothing for this attempt (worker died, killed, refused)
         touch = status.get("ok") is not False or status.get("error") != outcome.error
-    update_status(job.store, job.day, job.notebook, touch=touch, **fields)
+    update_status(job.store, job.day, job.output, touch=touch, **fields)
 
 
 @dataclass(frozen=True, slots=True)
@@ -886,10 +1099,28 @@ def _apply_audit(store: str, audit: AuditOutcome, result: BatchResult,
     keys = {line.split(":", 1)[0] for line in audit.withheld}
     result.outcomes[:] = [
         _with(o, state=FAILED, error="PrivacyError: 报告含个人信息，已扣下未发布")
-        if o.job.store == store and f"{o.job.day.isoformat()}/{o.job.notebook}" in keys
+        if o.job.store == store and f"{o.job.day.isoformat()}/{o.job.output}" in keys
         else o
         for o in result.outcomes
     ]
+
+
+def _share(result: BatchResult, say: Callable[[str], None]) -> None:
+    """Build the masked share pack of every store that has a report of the day."""
+    from storeops.share import build_share, share_dir
+
+    for store in dict.fromkeys(o.job.store for o in result.outcomes):
+        stems = [o.job.output for o in result.outcomes if o.job.store == store and o.ok]
+        if not stems:
+            continue
+        try:
+            written = build_share(store, result.day, stems)
+        except (OSError, StoreopsError) as exc:  # a share pack never fails the batch
+            logger.warning("share %s failed: %s", store, exc)
+            say(f"[{store}] 分享版生成失败：{runner.error_line(exc)}")
+            continue
+        result.shared[store] = [str(p) for p in written]
+        say(f"[{store}] 分享版 {len(written)} 份：{share_dir(store, result.day)}")
 
 
 def _notify(result: BatchResult, say: Callable[[str], None]) -> None:
@@ -903,7 +1134,7 @@ def _notify(result: BatchResult, say: Callable[[str], None]) -> None:
         if (not ran or not all(o.ok for o in mine) or store in result.withheld
                 or store in result.audit_errors):
             continue
-        stems = [o.job.notebook for o in mine]
+        stems = [o.job.output for o in mine]
         try:
             sent = notify.notify_store(store, result.day, stems)
         except (OSError, StoreopsError) as exc:  # a push never fails the batch

@@ -6,6 +6,8 @@ import csv
 import json
 import logging
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -14,7 +16,7 @@ import typer
 
 from storeops import config, metrics, paths, warehouse
 from storeops.errors import StoreopsError
-from storeops.timeutil import resolve_day, today
+from storeops.timeutil import SHANGHAI, resolve_day, today
 
 if TYPE_CHECKING:
     from storeops.ingest.load import FileResult
@@ -334,9 +336,22 @@ def batch(
     timeout: Annotated[int, typer.Option(help="seconds one report job may take")] = 900,
     notify: Annotated[bool, typer.Option(
         "--notify/--no-notify", help="send the robot messages configured in stores.toml")] = True,
+    periods: Annotated[bool, typer.Option(
+        "--periods/--no-periods",
+        help="add the weekly review on Sundays' reports (Monday's batch) and the monthly one "
+             "on a month's last day, next to the daily review")] = True,
+    share: Annotated[str | None, typer.Option(
+        help="'masked': also write reports/<store>/<date>/share/ (money as indices, items "
+             "as codes)")] = None,
+    log_json: Annotated[Path | None, typer.Option(
+        "--log-json", help="append one JSON object per job event to this file")] = None,
 ) -> None:
-    """Morning batch: ingest every store's new exports, run its reports, rewrite the index."""
-    from storeops.batch import run_batch
+    """Morning batch: ingest every store's new exports, run its reports, rewrite the index.
+
+    On a terminal a progress bar with the time left; otherwise (cron) one timestamped line per
+    finished ingest or job.
+    """
+    from storeops.batch import JsonEventLog, run_batch
 
     day = _day(date_)
     chosen = ([s.strip() for s in stores.split(",") if s.strip()]
@@ -351,29 +366,146 @@ def batch(
             config.get_store(s)
         if not (chosen or config.list_stores()):
             _fail(config.ConfigError(f"{paths.raw_root()} 下没有店铺：先放入导出文件"))
-        result = run_batch(day, chosen, names, workers=workers, retry=retry, resume=resume,
-                           scheduler=scheduler, timeout=timeout, notify=notify,
-                           progress=lambda line: typer.echo(line, err=True))
+        if share not in (None, "masked"):
+            _fail(config.ConfigError(f"--share 只能是 masked，收到 {share!r}"))
+        log = JsonEventLog(log_json) if log_json is not None else None
+        try:
+            with _batch_display(sys.stderr.isatty()) as (say, bar):
+                def events(event: Any) -> None:
+                    if log is not None:
+                        log(event)
+                    bar(event)
+
+                result = run_batch(day, chosen, names, workers=workers, retry=retry,
+                                   resume=resume, scheduler=scheduler, timeout=timeout,
+                                   notify=notify, periods=periods, share=share,
+                                   progress=say, events=events)
+        finally:
+            if log is not None:
+                log.close()
+    except OSError as exc:
+        _fail(config.ConfigError(f"--log-json 无法写入：{exc}"))
     except StoreopsError as exc:
         _fail(exc)
     marks = {"ok": "✓", "failed": "✗", "skipped": "跳过"}
-    stems = list(dict.fromkeys(o.job.notebook for o in result.outcomes))
+    stems = list(dict.fromkeys(o.job.output for o in result.outcomes))
     _echo("店铺\t" + "\t".join(stems))
     for store in dict.fromkeys(o.job.store for o in result.outcomes):
         cells = []
         for stem in stems:
             o = next((o for o in result.outcomes
-                      if o.job.store == store and o.job.notebook == stem), None)
+                      if o.job.store == store and o.job.output == stem), None)
             cells.append("—" if o is None else marks[o.state] + (
                 f" {o.seconds:.1f}s" if o.state != "skipped" else ""))
         _echo(f"{store}\t" + "\t".join(cells))
     for o in result.failed:
-        _echo(f"失败：{o.job.store} {o.job.notebook} {o.job.day}：{o.error}")
+        _echo(f"失败：{o.job.store} {o.job.output} {o.job.day}：{o.error}")
     counts = {k: sum(o.state == k for o in result.outcomes) for k in marks}
     _echo(f"成功 {counts['ok']}，失败 {counts['failed']}，跳过 {counts['skipped']}，"
           f"用时 {result.seconds:.1f} 秒；索引 {paths.index_file()}")
     if result.exit_code:
         raise typer.Exit(result.exit_code)
+
+
+@contextmanager
+def _batch_display(tty: bool) -> Iterator[tuple[Callable[[str], None], Callable[[Any], None]]]:
+    """Yield (line printer, event sink) of the batch: a rich progress bar on a terminal.
+
+    On a terminal the lines scroll above a bar per phase (导入, 报告) with done/total, elapsed
+    time and the time left; otherwise every line goes to stderr with the Beijing time first,
+    the way a cron log reads.
+    """
+    if not tty:
+        def plain(line: str) -> None:
+            stamp = datetime.now(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
+            typer.echo(f"{stamp} {line}", err=True)
+
+        yield plain, lambda _event: None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn(), TextColumn("剩余"), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        tasks: dict[str, Any] = {}
+
+        def bar(event: Any) -> None:
+            if event.event == "plan":
+                label = "导入" if event.phase == "ingest" else "报告"
+                tasks[event.phase] = progress.add_task(label, total=event.total)
+            elif event.event in ("finish", "fail", "skip") and event.phase in tasks:
+                progress.advance(tasks[event.phase])
+
+        yield (lambda line: progress.console.print(line, markup=False, highlight=False)), bar
+
+
+@app.command()
+def schedule(
+    at: Annotated[str, typer.Option(help="daily time HH:MM (this machine's local time)")
+                  ] = "07:30",
+    install: Annotated[bool, typer.Option(
+        "--install", help="write the line into your crontab (replacing an earlier one)")
+                       ] = False,
+    systemd: Annotated[bool, typer.Option(
+        "--systemd", help="print a systemd user service + timer instead of a crontab line")
+                       ] = False,
+    log: Annotated[Path | None, typer.Option(
+        help="log file; default ~/storeops-batch.log")] = None,
+    share: Annotated[str | None, typer.Option(help="pass --share masked to the batch")] = None,
+) -> None:
+    """Print (or install) the daily crontab line or systemd timer of the morning batch."""
+    from storeops import schedule as sched
+
+    if install and systemd:
+        _fail(config.ConfigError("--install 只写 crontab；systemd 单元请按打印的说明安装"))
+    extra = ("--share", share) if share else ()
+    home = paths.home() if paths.home() != paths.REPO else None
+    try:
+        plan = sched.make_plan(at, paths.REPO, log=log, home=home, extra=extra)
+    except StoreopsError as exc:
+        _fail(exc)
+    if systemd:
+        for name, text in sched.systemd_units(plan).items():
+            _echo(f"# ~/.config/systemd/user/{name}")
+            _echo(text)
+        _echo("# 然后：systemctl --user daemon-reload && "
+              f"systemctl --user enable --now {sched.UNIT}.timer")
+        return
+    line = sched.crontab_line(plan)
+    if not install:
+        _echo(line)
+        return
+    try:
+        sched.install_crontab(line)
+    except StoreopsError as exc:
+        _fail(exc)
+    _echo(f"已写入 crontab（每天 {plan.hour:02d}:{plan.minute:02d}）：")
+    _echo(line)
+
+
+@app.command("share")
+def share_cmd(
+    store: Annotated[str, typer.Option(help="store id")] = "demo",
+    date_: Annotated[str, typer.Option("--date", help="report date, ISO; default yesterday")] = "",
+) -> None:
+    """Write the masked share copies of a store's reports (money as indices, items as codes)."""
+    from storeops.share import build_share
+
+    try:
+        config.get_store(store)
+        written = build_share(store, _day(date_))
+    except StoreopsError as exc:
+        _fail(exc)
+    for path in written:
+        _echo(str(path))
 
 
 @app.command("audit-reports")

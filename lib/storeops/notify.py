@@ -38,10 +38,12 @@ logger = logging.getLogger(__name__)
 
 TOP_ACTIONS = 3
 MAX_ACTION_CHARS = 90
-PREFERRED = ("daily_review", "period_review", "campaign_postmortem", "customers", "annual_plan")
+PREFERRED = ("daily_review", "period_review_week", "period_review_month", "period_review",
+             "campaign_postmortem", "customers", "annual_plan")
 """Whose metrics JSON gives the headline, first present wins."""
 
-LABELS = {"daily_review": "日报", "period_review": "周报/月报", "campaign_postmortem": "大促复盘",
+LABELS = {"daily_review": "日报", "period_review_week": "周报", "period_review_month": "月报",
+          "period_review": "周报/月报", "campaign_postmortem": "大促复盘",
           "customers": "客户分析", "annual_plan": "年度计划"}
 
 _MARKDOWN_SAFE = {ord(c): ord(c) + 0xFEE0 for c in "[]*<>#`_"}

@@ -1,5 +1,6 @@
 import json
 import re
+from datetime import date
 
 import pytest
 
@@ -135,3 +136,82 @@ def test_headline_reads_what_report_record_writes(tmp_path, monkeypatch):
     put("demo", "2026-11-26", "daily_review.html", "<html></html>")
     page = index.write_index().read_text("utf-8")
     assert "支付金额 <b>¥12,346</b><br>支付订单数 <b>87</b>" in page
+
+
+def _daily(store: str, day: str, gmv: float, vs_last_week: float | None,
+           anomalies: list[dict] | None = None) -> None:
+    put(store, day, "daily_review.html", "<html></html>")
+    put(store, day, "daily_review.status.json", {"ok": True, "error": None})
+    put(store, day, "daily_review.metrics.json", {"metrics": {
+        "gmv": gmv, "gmv_vs_last_week": vs_last_week, "anomalies": anomalies or []}})
+
+
+@pytest.fixture
+def agency(tmp_path, monkeypatch):
+    monkeypatch.setenv("STOREOPS_HOME", str(tmp_path))
+    (tmp_path / "stores.toml").write_text(
+        '[stores.up]\nname = "涨店"\n[stores.down]\nname = "跌<店>"\n', "utf-8")
+    # up: 12,000 vs 10,000 last week -> +2,000, +20.0 %; no anomaly
+    _daily("up", "2026-11-26", 12000, 2000)
+    # down: 8,000 vs 10,000 -> −2,000, −20.0 %; two open anomalies and one muted
+    _daily("down", "2026-11-26", 8000, -2000, [
+        {"metric": "gmv", "muted_reason": None}, {"metric": "uv", "muted_reason": None},
+        {"metric": "aov", "muted_reason": "双11"}])
+    # flat: 5,000 vs 5,000 -> 0; one anomaly; its newest day's customers report failed
+    _daily("flat", "2026-11-25", 5000, 0, [{"metric": "conversion_rate"}])
+    put("flat", "2026-11-26", "customers.status.json",
+        {"ok": False, "error": "KeyError: <b>buyer</b>"})
+    # none: a store with no daily review at all
+    put("none", "2026-11-26", "customers.html", "<html></html>")
+    put("none", "2026-11-26", "customers.status.json", {"ok": True})
+    return tmp_path
+
+
+def test_summaries_take_the_newest_daily_review(agency):
+    rows = {r.store: r for r in index.summarize(index.scan())}
+    assert rows["up"].gmv == 12000 and rows["up"].change == 2000
+    assert rows["up"].change_pct == pytest.approx(0.20)  # 2,000 / (12,000 − 2,000)
+    assert rows["down"].change_pct == pytest.approx(-0.20)  # −2,000 / (8,000 + 2,000)
+    assert rows["down"].anomalies == 2  # the muted one is not open
+    assert rows["down"].anomaly_labels[:1] == ["支付金额"]
+    assert rows["flat"].daily_day == date(2026, 11, 25)
+    assert rows["flat"].last_day == date(2026, 11, 26)
+    assert rows["flat"].failures == [("客户", "KeyError: <b>buyer</b>")]
+    assert rows["none"].daily_day is None and rows["none"].anomalies is None
+
+
+def test_agency_page_ranks_stores_and_is_linked_from_the_index(agency):
+    index.write_index()
+    page = index.agency_file().read_text("utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "<script" not in page.lower()
+    assert external_refs(page) == [] and 'name="viewport"' in page
+    by_change, by_anomalies = page.split("<h2>")[1:3]
+    order = [by_change.index(f'href="{s}/index.html"') for s in ("down", "flat", "up", "none")]
+    assert order == sorted(order)  # −20 %, 0 %, +20 %, then the store without figures
+    order = [by_anomalies.index(f'href="{s}/index.html"') for s in ("down", "flat", "up")]
+    assert order == sorted(order)  # 2, 1, 0 open anomalies
+    assert "跌&lt;店&gt;" in page and "跌<店>" not in page
+    assert "¥12,000" in page and "+¥2,000" in page and "▲ +20.0 %" in page
+    assert "−¥2,000" in page and "▼ \u221220.0 %" in page
+    assert 'class="down"' in page
+    # failure in red, escaped; the stale daily review is marked
+    assert ('<span class="badge">失败</span> 客户 2026-11-26：'
+            "KeyError: &lt;b&gt;buyer&lt;/b&gt;") in page
+    assert "日报 2026-11-25</a>（未更新）" in page
+    assert 'href="flat/2026-11-25/daily_review.html"' in page
+    # total of the newest day: 12,000 + 8,000 (flat's figures are of the day before)
+    assert "当日支付金额合计 <b>¥20,000</b>" in page
+    assert 'href="agency.html"' in paths.index_file().read_text("utf-8")
+
+
+def test_agency_page_without_reports(tmp_path, monkeypatch):
+    monkeypatch.setenv("STOREOPS_HOME", str(tmp_path))
+    index.write_index()
+    assert "还没有报告" in index.agency_file().read_text("utf-8")
+
+
+def test_period_review_variants_have_their_own_labels(home):
+    put("demo", "2026-11-22", "period_review_week.html", "<html></html>")
+    put("demo", "2026-11-22", "period_review_week.status.json", {"ok": True})
+    page = index.write_index().read_text("utf-8")
+    assert '<a href="demo/2026-11-22/period_review_week.html">周报</a>' in page

@@ -1,4 +1,7 @@
-"""Index pages: ``reports/index.html`` (every store and day), ``reports/<store>/index.html``.
+"""Index pages: ``reports/index.html``, ``reports/<store>/index.html``, ``reports/agency.html``.
+
+``index.html`` lists every store and day, a store's page its days, and the agency overview
+ranks the stores by GMV change and by open anomalies.
 
 Built from what the runner left on disk: ``reports/<store>/<YYYY-MM-DD>/<stem>.status.json``,
 ``<stem>.html`` and, when the notebook recorded them, ``<stem>.metrics.json`` (headline
@@ -15,6 +18,7 @@ import os
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import quote
 
@@ -27,6 +31,8 @@ logger = logging.getLogger(__name__)
 
 REPORT_LABELS = {
     "daily_review": "日报",
+    "period_review_week": "周报",
+    "period_review_month": "月报",
     "period_review": "周报/月报",
     "campaign_postmortem": "大促复盘",
     "annual_plan": "年度计划",
@@ -249,6 +255,12 @@ table{border-collapse:collapse;width:100%}
 th,td{text-align:left;vertical-align:top;padding:6px 8px;border-bottom:1px solid #e3e6ea}
 th{background:#f4f6f8;font-weight:600;white-space:nowrap}
 td.figs{white-space:nowrap}
+th.num,td.num{text-align:right;white-space:nowrap}
+.down{color:#cf222e}
+table.agency td:first-child{min-width:7em}
+table.agency td.anom{text-align:right;font-weight:600}
+table.agency td.anom .muted{font-weight:400;font-size:.8em;min-width:4em}
+.day{white-space:nowrap}
 ul.reports{list-style:none;margin:0;padding:0}
 ul.reports li{margin:0 0 .25em}
 ul.reports li:not(.fail){display:inline-block;margin-right:.8em}
@@ -301,7 +313,164 @@ def render_index(entries: list[StoreDay]) -> str:
         failed = sum(r.failed for e in entries if e.day == day for r in e.reports.values())
         note = f' <span class="badge">{failed} 个失败</span>' if failed else ""
         sections.append(f"<h2>{escape(day.isoformat())}{note}</h2>{_day_table(rows, '店铺')}")
-    return _page("门店报告", "\n".join(sections))
+    agency = '<p><a href="agency.html">代运营总览：店铺按支付金额变化与异常排名 →</a></p>'
+    return _page("门店报告", agency + "\n".join(sections))
+
+
+# --- the agency overview -----------------------------------------------------------------------
+
+
+@dataclass
+class StoreSummary:
+    """One store's row of the agency overview: its latest daily review and latest failures."""
+
+    store: str
+    name: str
+    last_day: date
+    """The newest day with any report of the store."""
+    daily_day: date | None = None
+    """The day of the daily review the figures come from (None: no daily metrics)."""
+    gmv: Decimal | None = None
+    """支付金额 (元)."""
+    change: Decimal | None = None
+    """支付金额 − the same weekday last week (元)."""
+    change_pct: float | None = None
+    """``change`` ÷ last week's 支付金额; None when last week had none."""
+    anomalies: int | None = None
+    """Open anomalies (not muted by a campaign day) of that daily review."""
+    anomaly_labels: list[str] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    """(report label, error) of the reports that failed on ``last_day``."""
+
+
+def _decimal(value: object) -> Decimal | None:
+    if value is None or isinstance(value, bool | list | dict):
+        return None
+    try:
+        result = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return result if result.is_finite() else None
+
+
+def _daily_figures(report: Report | None) -> dict | None:
+    if report is None or not report.metrics:
+        return None
+    figures = report.metrics.get("metrics")
+    return figures if isinstance(figures, dict) else report.metrics
+
+
+def summarize(entries: list[StoreDay]) -> list[StoreSummary]:
+    """
+    Summarise every store for the agency overview, in store order.
+
+    The figures come from the newest ``daily_review.metrics.json`` of each store: ``gmv``,
+    ``gmv_vs_last_week`` (元) and ``anomalies`` (a list; muted ones are not counted as open).
+    Failures are those of the store's newest day.
+    """
+    rows = []
+    for store in sorted({e.store for e in entries}):
+        mine = [e for e in entries if e.store == store]  # newest first
+        row = StoreSummary(store, store_name(store), mine[0].day)
+        for report in _sorted_reports(mine[0]):
+            if report.failed:
+                error = str(report.status.get("error") or "未知错误")
+                row.failures.append((REPORT_LABELS.get(report.stem, report.stem), error))
+        for entry in mine:
+            figures = _daily_figures(entry.reports.get("daily_review"))
+            if figures is None:
+                continue
+            row.daily_day = entry.day
+            row.gmv = _decimal(figures.get("gmv"))
+            row.change = _decimal(figures.get("gmv_vs_last_week"))
+            if row.gmv is not None and row.change is not None and row.gmv - row.change > 0:
+                row.change_pct = float(row.change / (row.gmv - row.change))
+            found = figures.get("anomalies")
+            if isinstance(found, list):
+                open_ = [a for a in found if isinstance(a, dict) and not a.get("muted_reason")]
+                row.anomalies = len(open_)
+                row.anomaly_labels = [_metric_label(a.get("metric")) for a in open_]
+            break
+        rows.append(row)
+    return rows
+
+
+def _metric_label(name: object) -> str:
+    from storeops.metrics import METRICS
+
+    metric = METRICS.get(str(name))
+    return metric.label if metric is not None else str(name)
+
+
+def _agency_row(row: StoreSummary, newest: date) -> str:
+    link = _href(row.store, "index.html")
+    notes = []
+    if row.daily_day is None:
+        notes.append('<div class="muted">没有日报数据</div>')
+    else:
+        stale = "（未更新）" if row.daily_day < newest else ""
+        daily = _href(row.store, row.daily_day.isoformat(), "daily_review.html")
+        notes.append(f'<div class="muted day"><a href="{daily}">日报 '
+                     f"{escape(row.daily_day.isoformat())}</a>{stale}</div>")
+    for label, error in row.failures:
+        if len(error) > MAX_ERROR_CHARS:
+            error = error[: MAX_ERROR_CHARS - 1] + "…"
+        notes.append(f'<div class="err"><span class="badge">失败</span> {escape(label)} '
+                     f"{escape(row.last_day.isoformat())}：{escape(error)}</div>")
+    change = MISSING
+    if row.change is not None:
+        sign = "+" if row.change >= 0 else "−"
+        change = escape(f"{sign}{fmt_money(abs(row.change))}")
+        if row.change_pct is not None:
+            change += f"<br>{escape(fmt_change(row.change_pct))}"
+    css = ' class="down"' if row.change is not None and row.change < 0 else ""
+    count = MISSING if row.anomalies is None else str(row.anomalies)
+    labels = "、".join(row.anomaly_labels)
+    anomalies = escape(count) + (f'<div class="muted">{escape(labels)}</div>' if labels else "")
+    return (f'<tr><td><a href="{link}">{escape(row.name)}</a>{"".join(notes)}</td>'
+            f'<td class="num">{escape(fmt_money(row.gmv))}</td>'
+            f'<td class="num"><span{css}>{change}</span></td>'
+            f'<td class="anom">{anomalies}</td></tr>')
+
+
+def _agency_table(rows: list[StoreSummary], newest: date) -> str:
+    body = "".join(_agency_row(r, newest) for r in rows)
+    return ('<div class="wrap"><table class="agency"><thead><tr><th>店铺</th>'
+            '<th class="num">支付金额</th><th class="num">较上周同日</th>'
+            f'<th class="num">异常</th></tr></thead><tbody>{body}</tbody></table></div>')
+
+
+def render_agency(entries: list[StoreDay]) -> str:
+    """
+    Return ``reports/agency.html``: every store ranked by GMV change and by open anomalies.
+
+    First table: 支付金额 change vs the same weekday last week, largest fall first (stores
+    without the figure last). Second: open anomalies, most first. Failures of a store's newest
+    day are shown in red under its name; a store whose daily review is older than the newest
+    day of any store is marked 未更新.
+    """
+    if not entries:
+        return _page("代运营总览", '<p class="muted">还没有报告。</p>')
+    rows = summarize(entries)
+    newest = max(e.day for e in entries)
+    failed = sum(bool(r.failures) for r in rows)
+    by_change = sorted(rows, key=lambda r: (r.change_pct is None and r.change is None,
+                                            r.change_pct if r.change_pct is not None
+                                            else float(r.change or 0), r.store))
+    by_anomalies = sorted(rows, key=lambda r: (r.anomalies is None, -(r.anomalies or 0),
+                                               r.change_pct if r.change_pct is not None else 0.0,
+                                               r.store))
+    total = sum((r.gmv for r in rows if r.gmv is not None and r.daily_day == newest), Decimal(0))
+    summary = (f'<p>{len(rows)} 家店铺；最新日期 {escape(newest.isoformat())}，'
+               f"当日支付金额合计 <b>{escape(fmt_money(total))}</b>"
+               + (f'；<span class="badge">{failed} 家有失败</span>' if failed else "")
+               + '。<a href="index.html">全部报告 →</a></p>')
+    body = (summary
+            + "<h2>按支付金额变化排序（较上周同日，降幅最大在前）</h2>"
+            + _agency_table(by_change, newest)
+            + "<h2>按未处理异常排序（最多在前）</h2>"
+            + _agency_table(by_anomalies, newest))
+    return _page("代运营总览", body)
 
 
 def render_store_index(store: str, entries: list[StoreDay]) -> str:
@@ -317,6 +486,11 @@ def render_store_index(store: str, entries: list[StoreDay]) -> str:
     back = '<p><a href="../index.html">← 全部店铺</a></p>'
     body = back + (_day_table(rows, "日期") if rows else '<p class="muted">还没有报告。</p>')
     return _page(f"{name} · 报告", body)
+
+
+def agency_file() -> Path:
+    """Return ``reports/agency.html``, next to the index."""
+    return paths.index_file().with_name("agency.html")
 
 
 def _atomic_write(path: Path, text: str) -> Path:
@@ -335,7 +509,9 @@ def _atomic_write(path: Path, text: str) -> Path:
 
 def write_index() -> Path:
     """
-    Write ``reports/index.html`` and every ``reports/<store>/index.html``, atomically.
+    Write the index, the agency overview and every store's page, atomically.
+
+    ``reports/index.html``, ``reports/agency.html``, ``reports/<store>/index.html``.
 
     Returns
     -------
@@ -345,6 +521,7 @@ def write_index() -> Path:
     entries = scan()
     for store in sorted({e.store for e in entries}):
         _atomic_write(paths.store_index_file(store), render_store_index(store, entries))
+    _atomic_write(agency_file(), render_agency(entries))
     index = _atomic_write(paths.index_file(), render_index(entries))
     logger.info("index: %d store-days -> %s", len(entries), index)
     return index
