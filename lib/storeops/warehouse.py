@@ -166,37 +166,92 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> i
     """
     if frame.empty:
         return 0
-    columns = table_columns(con, table)
-    unknown = [c for c in frame.columns if c not in columns]
-    if unknown:
-        raise WarehouseError(f"表 {table} 没有列 {unknown}")
-    key = table_key(con, table)
-    missing = [k for k in key if k not in frame.columns]
-    if missing:
-        raise WarehouseError(f"写入 {table} 缺少主键列 {missing}")
-    names = ", ".join(_quote(c) for c in frame.columns)
-    updates = ", ".join(
-        f"{_quote(c)} = excluded.{_quote(c)}" for c in frame.columns if c not in key
-    )
-    action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
-    if updates and "_export_key" in frame.columns:
-        # A row from an older export (a backfill loaded later) never replaces a newer one.
-        action += (f" WHERE excluded._export_key >= {_quote(table)}._export_key"
-                   f" OR {_quote(table)}._export_key IS NULL")
-    # Identifiers come from the DDL above (checked against duckdb_columns), never from input;
-    # values travel through the registered frame.
-    statement = (
-        f"INSERT INTO {_quote(table)} ({names}) SELECT {names} FROM _staged "  # noqa: S608
-        f"ON CONFLICT ({', '.join(_quote(k) for k in key)}) {action}"
-    )
+    key = _checked_key(con, table, list(frame.columns))
     # Slices bound DuckDB's memory for the conflict check on million-row exports.
     for start in range(0, len(frame), UPSERT_ROWS):
         con.register("_staged", frame.iloc[start:start + UPSERT_ROWS])
         try:
-            con.execute(statement)
+            _merge(con, table, key, list(frame.columns), "_staged")
         finally:
             con.unregister("_staged")
     return len(frame)
+
+
+def upsert_from(con: duckdb.DuckDBPyConnection, table: str, source: str,
+                columns: list[str]) -> int:
+    """
+    Upsert the rows of a staged table (same rules as :func:`upsert`).
+
+    ``source`` is a qualified table name built by the caller from its own identifiers (the
+    ingest's staging database); its ``_seq`` column orders the rows, and of two rows with
+    the same key the later one wins. The caller owns the transaction.
+
+    Returns
+    -------
+    int
+        Rows written (after duplicate keys are folded).
+    """
+    key = _checked_key(con, table, columns)
+    keys = ", ".join(_quote(k) for k in key)
+    names = ", ".join(_quote(c) for c in columns)
+    total, distinct = con.execute(
+        f"SELECT count(*), count(DISTINCT ({keys})) FROM {source}"  # noqa: S608
+    ).fetchone()
+    if not total:
+        return 0
+    if distinct < total:
+        source = (f"(SELECT {names} FROM {source} QUALIFY row_number() OVER "  # noqa: S608
+                  f"(PARTITION BY {keys} ORDER BY _seq DESC) = 1)")
+    _merge(con, table, key, columns, source)
+    return int(distinct)
+
+
+def _checked_key(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> list[str]:
+    known = table_columns(con, table)
+    unknown = [c for c in columns if c not in known]
+    if unknown:
+        raise WarehouseError(f"表 {table} 没有列 {unknown}")
+    key = table_key(con, table)
+    missing = [k for k in key if k not in columns]
+    if missing:
+        raise WarehouseError(f"写入 {table} 缺少主键列 {missing}")
+    return key
+
+
+def _merge(con: duckdb.DuckDBPyConnection, table: str, key: list[str], columns: list[str],
+           source: str) -> None:
+    """
+    Write ``source``'s rows into ``table``: new keys appended, stored keys updated.
+
+    Rows whose key is already stored take the ON CONFLICT path; new keys go in by a plain
+    INSERT, which DuckDB holds in a transaction at about a quarter of the memory (a first
+    load of a million-row export is all new keys). Identifiers come from the DDL (checked
+    against duckdb_columns) or from the caller's own staging names, never from input; values
+    travel through the source relation.
+    """
+    names = ", ".join(_quote(c) for c in columns)
+    keys = ", ".join(_quote(k) for k in key)
+    target = _quote(table)
+    updates = ", ".join(f"{_quote(c)} = excluded.{_quote(c)}" for c in columns if c not in key)
+    action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
+    if updates and "_export_key" in columns:
+        # A row from an older export (a backfill loaded later) never replaces a newer one.
+        action += (f" WHERE excluded._export_key >= {target}._export_key"
+                   f" OR {target}._export_key IS NULL")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _hits AS SELECT {keys} FROM {target} "  # noqa: S608
+                f"WHERE ({keys}) IN (SELECT ({keys}) FROM {source} AS s)")
+    try:
+        if con.execute("SELECT count(*) FROM _hits").fetchone()[0]:
+            con.execute(f"INSERT INTO {target} ({names}) SELECT {names} FROM {source} AS s "  # noqa: S608
+                        f"WHERE ({keys}) IN (SELECT ({keys}) FROM _hits) "
+                        f"ON CONFLICT ({keys}) {action}")
+            con.execute(f"INSERT INTO {target} ({names}) SELECT {names} FROM {source} AS s "  # noqa: S608
+                        f"WHERE ({keys}) NOT IN (SELECT ({keys}) FROM _hits)")
+        else:
+            con.execute(f"INSERT INTO {target} ({names}) "  # noqa: S608
+                        f"SELECT {names} FROM {source} AS s")
+    finally:
+        con.execute("DROP TABLE IF EXISTS _hits")
 
 
 def query_rows(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> list[dict]:

@@ -76,7 +76,7 @@ def _first_cells(body: pd.DataFrame) -> pd.Series:
     return out
 
 
-CHUNK_ROWS = 200_000
+CHUNK_ROWS = 100_000
 """Rows parsed at a time: big exports are cleaned in slices so memory stays bounded."""
 
 

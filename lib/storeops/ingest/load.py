@@ -13,20 +13,22 @@ import hashlib
 import logging
 import re
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from storeops import paths, warehouse
 from storeops.config import check_store_id
-from storeops.errors import ConfigError, IngestError, WarehouseBusyError
+from storeops.errors import ConfigError, IngestError, WarehouseBusyError, WarehouseError
 from storeops.ingest.aliases import KindSpec, kinds, with_mapping
-from storeops.ingest.build import iter_canonical
+from storeops.ingest.build import CHUNK_ROWS, iter_canonical
 from storeops.ingest.detect import Detected, detect_all
 from storeops.ingest.readers import Sheet, read_bytes
 from storeops.ingest.schemas import validate
@@ -202,6 +204,7 @@ def ingest(
     results: list[FileResult] = []
     with store_lock(store):
         salt = store_salt(store)
+        _clear_staging(store)
         con = warehouse.connect(store, read_only=False)
         try:
             for path in targets:
@@ -242,18 +245,20 @@ class _Tally:
         return sum(len(r) for r in self.rejects)
 
 
-def _load_blocks(con: duckdb.DuckDBPyConnection, holder: list[bytes], path: Path,
-                 salt: bytes, forced: KindSpec | None, options: dict[str, str],
-                 lineage: dict[str, object]) -> _Tally:
-    """
-    Parse every block of a file and upsert it slice by slice (the caller's transaction).
+def _detect(holder: list[bytes], path: Path, forced: KindSpec | None) -> list[Detected]:
+    """Read a file's bytes (emptying ``holder``) and return its detected blocks, trimmed."""
+    return [_trim(found) for found in
+            detect_all(read_bytes(holder, path.name), path.name, kind=forced)]
 
-    ``holder`` carries the file's bytes and is emptied as soon as they are read, so the
-    bytes do not outlive the parse.
-    """
+
+Sink = Callable[[str, pd.DataFrame], object]
+"""Where canonical rows go: ``sink(table, frame)``."""
+
+
+def _load_blocks(blocks: list[Detected], sink: Sink, salt: bytes, options: dict[str, str],
+                 lineage: dict[str, object]) -> _Tally:
+    """Parse every block of a file and hand it to ``sink`` slice by slice."""
     tally = _Tally()
-    blocks = [_trim(found) for found in
-              detect_all(read_bytes(holder, path.name), path.name, kind=forced)]
     while blocks:
         found = blocks.pop(0)
         kind = found.kind
@@ -263,9 +268,9 @@ def _load_blocks(con: duckdb.DuckDBPyConnection, holder: list[bytes], path: Path
         read = 0
         for part in iter_canonical(found, salt=salt, options=options):
             frame, refused = validate(kind.name, part.frame)
-            warehouse.upsert(con, kind.table, frame.assign(**lineage))
+            sink(kind.table, frame.assign(**lineage))
             for table, side in part.side.items():
-                warehouse.upsert(con, table, side.assign(**lineage))
+                sink(table, side.assign(**lineage))
             read += len(part.frame) + len(part.rejects)
             tally.kept += len(frame)
             tally.summary += part.summary_rows
@@ -278,6 +283,96 @@ def _load_blocks(con: duckdb.DuckDBPyConnection, holder: list[bytes], path: Path
     for attr in ("kinds", "tables", "unknown", "notes"):
         setattr(tally, attr, list(dict.fromkeys(getattr(tally, attr))))
     return tally
+
+
+STAGE_ROWS = CHUNK_ROWS
+"""Files with a block longer than this are staged on disk before the one merge transaction."""
+
+
+STAGE_MEMORY = "256MB"
+"""DuckDB memory limit of a scratch database (it only appends and reads once)."""
+
+
+class _Stage:
+    """
+    A scratch DuckDB file that holds a big file's canonical rows before they are merged.
+
+    Appending a million rows inside one open warehouse transaction keeps every slice's
+    buffers alive until the commit (well over the memory budget). Staged slices are
+    committed one by one to this scratch file instead; the warehouse then takes them all in
+    one short transaction (:meth:`merge`), so it is still unchanged or fully updated. The
+    scratch file is deleted afterwards, and any left by a crash at the next ingest.
+    """
+
+    def __init__(self, store: str, sha: str, main: duckdb.DuckDBPyConnection) -> None:
+        self.path = staging_dir(store) / f"{sha[:16]}.duckdb"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        _remove_db(self.path)
+        self.main = main
+        # written blocks are on disk: the scratch database need not keep them cached
+        self.con = duckdb.connect(str(self.path), config={"memory_limit": STAGE_MEMORY})
+        self.parts: dict[tuple[str, tuple[str, ...]], str] = {}  # (table, columns) -> name
+        self.seq = 0
+
+    def put(self, table: str, frame: pd.DataFrame) -> None:
+        """Append rows (committed at once), numbered so that later rows win duplicates."""
+        if frame.empty:
+            return
+        columns = tuple(frame.columns)
+        name = self.parts.get((table, columns))
+        if name is None:
+            name = self.parts[(table, columns)] = f"s{len(self.parts)}"
+            types = dict(self.main.execute(
+                "SELECT column_name, data_type FROM duckdb_columns() "
+                "WHERE table_name = $t AND schema_name = 'main' AND NOT internal",
+                {"t": table}).fetchall())
+            unknown = [c for c in columns if c not in types]
+            if unknown:
+                raise WarehouseError(f"表 {table} 没有列 {unknown}")
+            cols = ", ".join(f'"{c}" {types[c]}' for c in columns)
+            self.con.execute(f"CREATE TABLE {name} ({cols}, _seq BIGINT)")
+        staged = frame.assign(_seq=range(self.seq, self.seq + len(frame)))
+        self.seq += len(frame)
+        names = ", ".join(f'"{c}"' for c in staged.columns)
+        self.con.register("_staged", staged)
+        try:
+            self.con.execute(f"INSERT INTO {name} ({names}) SELECT {names} FROM _staged")  # noqa: S608
+        finally:
+            self.con.unregister("_staged")
+
+    def merge(self) -> None:
+        """Upsert every staged part into the warehouse (inside the caller's transaction)."""
+        for (table, columns), name in self.parts.items():
+            warehouse.upsert_from(self.main, table, f"_stage.{name}", list(columns))
+
+    def close(self) -> None:
+        """Close the scratch connection so the warehouse can attach the file."""
+        self.con.close()
+
+    def drop(self) -> None:
+        """Detach (when attached) and delete the scratch file."""
+        self.con.close()
+        with suppress(duckdb.Error):
+            self.main.execute("DETACH DATABASE IF EXISTS _stage")
+        _remove_db(self.path)
+
+
+def staging_dir(store: str) -> Path:
+    """Scratch databases of big files being loaded (empty between ingests)."""
+    return paths.processed_dir(store) / "staging"
+
+
+def _remove_db(path: Path) -> None:
+    for leftover in (path, path.with_name(path.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+
+
+def _clear_staging(store: str) -> None:
+    """Delete scratch files a killed ingest left behind (the caller holds the store lock)."""
+    folder = staging_dir(store)
+    if folder.is_dir():
+        for leftover in folder.glob("*.duckdb*"):
+            leftover.unlink(missing_ok=True)
 
 
 TRIM_ROWS = 10_000
@@ -324,10 +419,25 @@ def _ingest_file(
     export_key = export_sort_key(path)[0]
     lineage = {"shop_id": store, "_source_file": source, "_loaded_at": loaded_at,
                "_file_sha256": sha, "_export_key": export_key}
+    stage: _Stage | None = None
     try:
-        con.begin()
         try:
-            tally = _load_blocks(con, holder, path, salt, forced, options or {}, lineage)
+            blocks = _detect(holder, path, forced)
+            if any(len(found.sheet.rows) > STAGE_ROWS for found in blocks):
+                stage = _Stage(store, sha, con)
+                tally = _load_blocks(blocks, stage.put, salt, options or {}, lineage)
+                stage.close()
+                del blocks
+                # the parse's freed buffers go back to the system before the merge
+                pa.default_memory_pool().release_unused()
+                scratch = str(stage.path).replace("'", "''")
+                con.execute(f"ATTACH '{scratch}' AS _stage (READ_ONLY)")
+                con.begin()
+                stage.merge()
+            else:
+                con.begin()
+                tally = _load_blocks(blocks, partial(warehouse.upsert, con), salt,
+                                     options or {}, lineage)
             con.execute(
                 "INSERT INTO manifest (shop_id, file_sha256, file_path, kind, target_table, "
                 "rows_read, rows_kept, rows_refused, unknown_columns, notes, export_key, "
@@ -344,14 +454,17 @@ def _ingest_file(
             else:
                 con.commit()
         except duckdb.Error as exc:
-            con.rollback()
+            _rollback(con)
             raise IngestError(
                 f"{path.name}：写入数据仓库失败（{str(exc).splitlines()[0]}）；"
                 "仓库未改动，请把此文件发给维护者"
             ) from exc
         except BaseException:
-            con.rollback()
+            _rollback(con)
             raise
+        finally:
+            if stage is not None:
+                stage.drop()
     except IngestError as exc:
         if not dry_run:
             _quarantine(store, path, sha, str(exc))
@@ -368,6 +481,12 @@ def _ingest_file(
     return FileResult(path, "checked" if dry_run else "loaded", "+".join(tally.kinds),
                       tally.kept, len(rejects), unknown_columns=tally.unknown,
                       notes=tuple(tally.notes), summary_rows=tally.summary)
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back the file's transaction when one is open (staging happens before it)."""
+    with suppress(duckdb.TransactionException):
+        con.rollback()
 
 
 def _unchanged(con: duckdb.DuckDBPyConnection, store: str, source: str, size: int,
