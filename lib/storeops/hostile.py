@@ -7,6 +7,11 @@ formulas (``=HYPERLINK(…)``, ``=cmd|' /C calc'!A0``), right-to-left override m
 and emoji. The shop name registered in ``stores.toml`` is hostile too. Every report built from
 it must show the payloads as inert, escaped text, and no script may run in a browser.
 
+The last 订单报表 file also gets :data:`REFUSED` rows: orders whose 买家实际支付金额 no parser
+reads, so ingest refuses them and writes them, export text and all, to the store's
+``rejects/`` CSV, whose cells must then be inert in a spreadsheet too. Their buyer nicknames
+start with formula payloads.
+
 CSV exports are rewritten cell by cell (GB18030, as the demo writes them); xlsx exports by
 rewriting their shared-strings table, so dates, numbers and layout stay exactly as written.
 The same original text always becomes the same hostile text, so titles still join across
@@ -54,6 +59,15 @@ _FREE_TEXT_HEADERS = {
     "词名字/词包名字": "keyword", "计划名字": "text", "单元名字": "text",
 }
 """CSV header (stripped) -> what it holds; other columns are kept as they are."""
+
+REFUSED: tuple[tuple[str, str, str], ...] = (
+    ('="2799999999999999991"', '=HYPERLINK("http://x","y")买家甲', "=1+1"),
+    ('="2799999999999999992"', "-2+3+cmd|' /C calc'!A0买家乙", "-2+3"),
+    ('="2799999999999999993"', "@SUM(1+1)*cmd|' /C calc'!A0买家丙", "@SUM(A1)"),
+    ('="2799999999999999994"', "+1+cmd|' /C calc'!A0买家丁", "+1+1"),
+)
+"""Refused order rows: (订单编号, 买家会员名, 买家实际支付金额), each a copy of the file's first
+order otherwise."""
 
 _TITLE_SEP = "，"
 """An order line's 宝贝标题 joins its items' titles with a full-width comma."""
@@ -122,6 +136,21 @@ def _rewrite_csv(path: Path, mapper: _Mapper) -> bool:
     return True
 
 
+def _add_refused_rows(path: Path) -> None:
+    """Append the :data:`REFUSED` orders to an 订单报表 CSV (copies of its first order)."""
+    rows = list(csv.reader(io.StringIO(path.read_bytes().decode("gb18030"), newline="")))
+    header = [h.strip() for h in rows[0]]
+    at = {name: header.index(name) for name in ("订单编号", "买家会员名", "买家实际支付金额")}
+    for order_id, nick, amount in REFUSED:
+        row = list(rows[1])
+        row[at["订单编号"]], row[at["买家会员名"]], row[at["买家实际支付金额"]] = (
+            order_id, nick, amount)
+        rows.append(row)
+    buf = io.StringIO(newline="")
+    csv.writer(buf, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(buf.getvalue().encode("gb18030"))
+
+
 _SHARED = re.compile(r"(<t(?:\s[^>]*)?>)(.*?)(</t>)", re.DOTALL)
 
 
@@ -185,6 +214,7 @@ def generate(store: str = "hostile", *, end: date, days: int = 45, daily_orders:
     # CSVs first: they name every title, so the xlsx files map the same titles the same way.
     for path in sorted(raw.rglob("*.csv")):
         _rewrite_csv(path, mapper)
+    _add_refused_rows(sorted((raw / "订单报表").glob("*.csv"))[-1])
     known = set(_known_texts())
     for path in sorted(raw.rglob("*.xlsx")):
         _rewrite_xlsx(path, mapper, known)
