@@ -29,9 +29,12 @@ test: $(STAMP)
 
 # The "storeops" kernel is this .venv's python (the same environment papermill uses): notebooks
 # keep kernelspec python3 for the batch, and lab opens them with storeops as its default kernel.
+# LAB_ARGS passes more options, e.g. make lab LAB_ARGS="--no-browser --port=8899"
+LAB_ARGS ?=
 lab: $(STAMP)
 	$(PY) -m ipykernel install --user --name storeops --display-name "storeops" >/dev/null
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --MappingKernelManager.default_kernel_name=storeops
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --MappingKernelManager.default_kernel_name=storeops \
+		$(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check lib tests notebooks benchmarks

@@ -453,6 +453,10 @@ def run_notebook(
     kernel_config = Config({"KernelManager": {"transport": "ipc", "ip": str(ipc_dir / "k")}})
     logger.info("run %s/%s %s -> %s", store, stem, day, out_dir)
     error: str | None = None
+    # A batch kernel is never interactive, even when this runs inside a JupyterLab kernel
+    # (whose JPY_* variables the new kernel would otherwise inherit): no widget panels.
+    was_interactive = os.environ.get("STOREOPS_INTERACTIVE")
+    os.environ["STOREOPS_INTERACTIVE"] = "0"
     try:
         pm.execute_notebook(
             str(paths.notebook_file(stem)),
@@ -478,6 +482,10 @@ def run_notebook(
         logger.warning("run %s/%s %s failed: %s", store, stem, day, error)
     finally:
         shutil.rmtree(ipc_dir, ignore_errors=True)
+        if was_interactive is None:
+            os.environ.pop("STOREOPS_INTERACTIVE", None)
+        else:
+            os.environ["STOREOPS_INTERACTIVE"] = was_interactive
 
     try:
         return _finish(store, name, day, start, error, tmp_ipynb, captured)
