@@ -240,12 +240,30 @@ def test_write_targets_is_idempotent(tiny):
     tiny.execute("INSERT INTO targets (shop_id, period_type, period_start, metric, target_value,"
                  " owner) VALUES ('t', 'month', '2027-01-01', 'refund_rate', 0.05, '小王')")
     written = pl.write_targets(tiny, "t", p)
-    first = tiny.execute("SELECT count(*), sum(target_value) FILTER (WHERE period_type = 'day')"
-                         " FROM targets").fetchone()
+    day_sums = ("SELECT count(*), sum(target_value) FILTER (WHERE period_type = 'day' AND "
+                "metric = 'pay_amount') FROM targets")
+    first = tiny.execute(day_sums).fetchone()
     assert pl.write_targets(tiny, "t", p) == written
-    again = tiny.execute("SELECT count(*), sum(target_value) FILTER (WHERE period_type = 'day')"
-                         " FROM targets").fetchone()
+    again = tiny.execute(day_sums).fetchone()
     assert first == again == (written + 1, Decimal(1_200_000))  # the hand row is kept
+
+
+def test_day_targets_of_every_metric_add_up_to_their_months(tiny):
+    hist = pl.history(tiny, date(2026, 11, 26))
+    conf = pl.settings(config.StoreConfig(id="t", name="t"))
+    p = pl.make(hist, conf, year=2027, annual_target="1200000")
+    pl.write_targets(tiny, "t", p)
+    days = pl.daily_targets(p)
+    stored = dict(tiny.execute(
+        "SELECT metric, sum(target_value) FROM targets WHERE period_type = 'day' "
+        "GROUP BY metric").fetchall())
+    # every day column of the plan lands in the table, summed exactly (whole yuan / people)
+    assert stored["pay_amount"] == Decimal(1_200_000) == Decimal(int(days["gmv"].sum()))
+    assert stored["ad_cost"] == Decimal(int(days["ad_spend"].sum()))
+    assert stored["ad_cost"] == Decimal(int(p.months["ad_budget"].sum()))
+    for metric, column in (("visitors", "uv"), ("paid_orders", "orders")):
+        values = [v for v in days[column] if v is not None and not pd.isna(v)]
+        assert stored.get(metric, Decimal(0)) == Decimal(int(sum(values)))
 
 
 def test_targets_sheet_is_ingested(tiny):

@@ -1491,8 +1491,10 @@ def targets_rows(p: Plan) -> list[dict[str, Any]]:
     Return the plan's targets as canonical rows (DATA_CONTRACT §9.14).
 
     Rows: the year's, each month's and each day's ``pay_amount`` (元); each month's
-    ``visitors`` (UV needed, when known) and ``ad_cost_ratio`` (planned 推广费比); each event's
-    ``pay_amount`` over its window as a ``promo`` row starting on its first day.
+    ``visitors`` (UV needed, when known) and ``ad_cost_ratio`` (planned 推广费比); each day's
+    ``visitors``, ``paid_orders`` and ``ad_cost`` (元) from :func:`daily_targets` (adding up to
+    their months); each event's ``pay_amount`` over its window as a ``promo`` row starting on
+    its first day.
     """
     out: list[dict[str, Any]] = [
         {"period_type": "year", "period_start": date(p.year, 1, 1), "metric": "pay_amount",
@@ -1509,9 +1511,12 @@ def targets_rows(p: Plan) -> list[dict[str, Any]]:
                         "metric": "ad_cost_ratio",
                         "target_value": Decimal(str(round(r["ad_ratio"], 4))),
                         "promo_name": None})
-    for d, t in zip(p.days["day"], p.days["target"], strict=True):
-        out.append({"period_type": "day", "period_start": d, "metric": "pay_amount",
-                    "target_value": Decimal(int(t)), "promo_name": None})
+    days = daily_targets(p)
+    for metric, column in DAY_TARGETS.items():
+        for d, t in zip(days["day"], days[column], strict=True):
+            if t is not None and not pd.isna(t):
+                out.append({"period_type": "day", "period_start": d, "metric": metric,
+                            "target_value": Decimal(int(t)), "promo_name": None})
     for e in p.calendar.events:
         picked = p.days.loc[(p.days["day"] >= e.start) & (p.days["day"] <= e.end), "target"]
         out.append({"period_type": "promo", "period_start": e.start, "metric": "pay_amount",
@@ -1519,8 +1524,13 @@ def targets_rows(p: Plan) -> list[dict[str, Any]]:
     return [r | {"owner": PLAN_OWNER} for r in out]
 
 
+DAY_TARGETS = {"pay_amount": "gmv", "visitors": "uv", "paid_orders": "orders",
+               "ad_cost": "ad_spend"}
+"""Day target metrics (targets table names) -> :func:`daily_targets` columns."""
+
 _TYPE_ZH = {"year": "年", "month": "月", "day": "日", "promo": "大促"}
-_METRIC_ZH = {"pay_amount": "支付金额", "visitors": "访客数", "ad_cost_ratio": "推广费比"}
+_METRIC_ZH = {"pay_amount": "支付金额", "visitors": "访客数", "ad_cost_ratio": "推广费比",
+              "paid_orders": "支付订单数", "ad_cost": "推广花费"}
 
 
 def targets_file(store: str, year: int) -> Path:

@@ -73,8 +73,10 @@ METRICS = {
     "支付金额": "pay_amount", "销售额": "pay_amount", "gmv": "pay_amount",
     "访客数": "visitors", "转化率": "pay_cvr", "支付转化率": "pay_cvr",
     "客单价": "aov", "推广费比": "ad_cost_ratio", "退款率": "refund_rate",
+    "支付订单数": "paid_orders", "订单数": "paid_orders", "推广花费": "ad_cost",
+    "推广费": "ad_cost", "推广费用": "ad_cost",
     **{m: m for m in ("pay_amount", "visitors", "pay_cvr", "aov", "ad_cost_ratio",
-                      "refund_rate")},
+                      "refund_rate", "paid_orders", "ad_cost")},
 }
 RATIO_METRICS = frozenset({"pay_cvr", "ad_cost_ratio", "refund_rate"})
 
