@@ -25,7 +25,8 @@ class Field:
 
     parse: str  # id | text | money | int | float | ratio | datetime | date | bool
     aliases: tuple[str, ...]
-    pii: bool = False  # personal data: used at ingest (hashing, region), never stored
+    pii: bool = False  # personal data: used at ingest (keys, region), dropped before the
+    # kind's table; only a ``sides`` table may keep it (buyer_contacts, §11)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,12 @@ class KindSpec:
     # Summary rows (汇总, 全店平均值, 同行同层均值 …), parsed like data rows with their label in
     # ``row_label``, go to side tables instead of being dropped: table -> frame.
     summaries: Callable[[pd.DataFrame, FileContext], dict[str, pd.DataFrame]] | None = None
+    # Side tables derived from the accepted data rows, as parsed before ``post`` (so personal
+    # columns are still there): table -> frame, loaded in the same transaction as the rows.
+    sides: Callable[[pd.DataFrame, FileContext], dict[str, pd.DataFrame]] | None = None
+    # How the side frames of a file parsed in several slices are merged (table, concatenated
+    # frames -> rows to load); by default every row is loaded and a later one wins.
+    side_merge: Callable[[str, pd.DataFrame], pd.DataFrame] | None = None
     checks: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # pandera Checks
     whole_file: bool = False  # post needs every row at once (e.g. numbering lines per order)
     lookup: dict[str, str] = field(default_factory=dict, compare=False)

@@ -3,14 +3,15 @@
 Summary rows (汇总, 合计, 平均值 …) are dropped; each canonical column is read from the raw
 headers its alias lists (first non-empty wins) and parsed on purpose; a row with an
 untrustworthy value or without its key is refused with a reason, never guessed.
-Personal data is used here and dropped: buyer nicknames become salted keys, addresses
-become province and city.
+Personal data is used here and dropped: buyer nicknames (else receiver name + mobile) become
+salted keys, addresses become province and city. A kind's ``sides`` hook sees the rows before
+that, so the order report can fill ``buyer_contacts``, the one table that keeps them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -52,7 +53,8 @@ class Built:
     rejects: pd.DataFrame
     summary_rows: int
     notes: tuple[str, ...] = ()
-    side: dict[str, pd.DataFrame] = field(default_factory=dict)  # summary rows, by table
+    side: dict[str, pd.DataFrame] = field(default_factory=dict)  # side tables, by table
+    derived: dict[str, pd.DataFrame] = field(default_factory=dict)  # ``sides`` of one slice
 
 
 def _bare_ratio_over_one(raw: pd.Series) -> bool:
@@ -90,11 +92,36 @@ def iter_canonical(found: Detected, *, salt: bytes,
     """
     body = data_frame(found)
     if len(body) <= CHUNK_ROWS or found.kind.whole_file:
-        yield _to_canonical(found, body, 0, salt=salt, options=options)
+        yield _with_sides(_to_canonical(found, body, 0, salt=salt, options=options))
         return
-    for start in range(0, len(body), CHUNK_ROWS):
+    merge = found.kind.side_merge
+    starts = list(range(0, len(body), CHUNK_ROWS))
+    pending: list[dict[str, pd.DataFrame]] = []
+    for start in starts:
         piece = body.iloc[start:start + CHUNK_ROWS].reset_index(drop=True)
-        yield _to_canonical(found, piece, start, salt=salt, options=options)
+        part = _to_canonical(found, piece, start, salt=salt, options=options)
+        if merge is None:
+            yield _with_sides(part)  # each slice's side rows load with it (later ones win)
+        elif start != starts[-1]:
+            pending.append(part.derived)  # merged over the whole file with the last slice
+            yield replace(part, derived={})
+        else:
+            yield _with_sides(part, pending, merge)
+
+
+def _with_sides(part: Built, earlier: list[dict[str, pd.DataFrame]] = (),
+                merge: Callable[[str, pd.DataFrame], pd.DataFrame] | None = None) -> Built:
+    """Return ``part`` with its ``sides`` tables (merged with earlier slices') in ``side``."""
+    slices = [*earlier, part.derived]
+    merged: dict[str, pd.DataFrame] = {}
+    for table in dict.fromkeys(t for d in slices for t in d):
+        frames = [d[table] for d in slices if table in d]
+        if len(frames) == 1:
+            merged[table] = frames[0]
+        else:
+            frame = pd.concat(frames, ignore_index=True)
+            merged[table] = frame if merge is None else merge(table, frame)
+    return replace(part, side={**part.side, **merged}, derived={})
 
 
 def to_canonical(found: Detected, *, salt: bytes,
@@ -182,6 +209,7 @@ def _to_canonical(found: Detected, body: pd.DataFrame, offset: int, *, salt: byt
 
     ctx = FileContext(name=found.name, sheet=found.sheet.name, salt=salt,
                       options=dict(options or {}))
+    parsed = out
     if kind.post is not None:
         out = kind.post(out, ctx)
         notes.extend(ctx.notes)
@@ -205,6 +233,11 @@ def _to_canonical(found: Detected, body: pd.DataFrame, offset: int, *, salt: byt
     rejects = body.loc[refused].rename(columns=lambda c: found.raw_headers[c].strip())
     rejects = rejects.assign(_source_row=source_row[refused], reason=reasons[refused])
     frame = out.loc[~refused].assign(_source_row=source_row[~refused].astype("int64"))
+    derived: dict[str, pd.DataFrame] = {}
+    if kind.sides is not None and not frame.empty:
+        accepted = parsed.loc[frame.index].assign(_source_row=frame["_source_row"])
+        derived = kind.sides(accepted, ctx)
+        notes.extend(n for n in ctx.notes if n not in notes)
     frame = frame.drop_duplicates(subset=list(kind.row_key), keep="last")
     return Built(frame.reset_index(drop=True), rejects.reset_index(drop=True),
-                 int(summary.sum()), tuple(notes), side)
+                 int(summary.sum()), tuple(notes), side, derived)

@@ -289,6 +289,15 @@ def map_uniques(values: pd.Series, func: Callable[[str], object], dtype: str = "
     return pd.Series(mapped.take(codes), index=values.index, dtype=dtype)
 
 
+def _masked(s: pd.Series) -> pd.Series:
+    """Tell which cells were masked at source (two stars in a row: ``t**1``, ``138****1234``)."""
+    return s.str.contains(r"\*\*", regex=True).fillna(False).astype(bool)
+
+
+def _hmac_hex(key: bytes, material: str) -> str:
+    return hmac.new(key, material.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+
 def buyer_keys(nicks: pd.Series, salt: bytes) -> pd.Series:
     """
     Hash buyer nicknames with the store's secret (HMAC-SHA256, 32 hex chars).
@@ -299,13 +308,90 @@ def buyer_keys(nicks: pd.Series, salt: bytes) -> pd.Series:
     give NA; a lone ``*`` is an ordinary character.
     """
     s = text(nicks)
-    # masked at source looks like t**1 or 张**: two stars in a row (a lone * is just a character)
-    s = s.mask(s.str.contains(r"\*\*", regex=True).fillna(False).astype(bool))
+    s = s.mask(_masked(s))
+
     def key(nick: str) -> str:
-        return hmac.new(salt, unicodedata.normalize("NFKC", nick).encode("utf-8"),
-                        hashlib.sha256).hexdigest()[:32]
+        return _hmac_hex(salt, unicodedata.normalize("NFKC", nick))
 
     return map_uniques(s, key)
+
+
+def normalize_person(names: pd.Series) -> pd.Series:
+    """
+    Normalize receiver names for matching: NFKC, stripped, inner spaces collapsed to one.
+
+    Names masked at source (``张**``) give NA.
+    """
+    s = text(names)
+    s = s.mask(_masked(s))
+    return map_uniques(s, lambda v: " ".join(unicodedata.normalize("NFKC", v).split()) or None)
+
+
+def normalize_mobile(phones: pd.Series) -> pd.Series:
+    """
+    Normalize mobile numbers to their digits: ``+86 138-1234-5678`` -> ``13812345678``.
+
+    The leading apostrophe the exports add is dropped with every other non-digit; a ``86``
+    country code in front of an 11-digit mobile is removed. Numbers masked at source
+    (``138****5678``) and values with fewer than 7 digits give NA.
+    """
+    s = text(phones)
+    s = s.mask(_masked(s))
+    digits = s.str.replace(r"\D", "", regex=True)
+    digits = digits.str.replace(r"^(?:00)?86(1\d{10})$", r"\1", regex=True)
+    return digits.mask(digits.str.len().fillna(0) < 7)
+
+
+_CONTACT_DOMAIN = b"storeops buyer_key contact v1"
+
+
+def contact_keys(names: pd.Series, mobiles: pd.Series, salt: bytes) -> pd.Series:
+    """
+    Hash (收货人姓名, 联系手机) pairs with the store's secret, for buyers without a nickname.
+
+    Both parts are normalized (``normalize_person``, ``normalize_mobile``); a row missing
+    either gives NA. The material is ``contact:``, the name, U+001F and the digits, hashed
+    under a key derived from the salt for contacts only, so a contact key can never equal a
+    nick key (``buyer_keys``), whatever the nick.
+    """
+    name, mobile = normalize_person(names), normalize_mobile(mobiles)
+    pair = ("contact:" + name + "\x1f" + mobile).astype("string")
+    key = hmac.new(salt, _CONTACT_DOMAIN, hashlib.sha256).digest()
+    return map_uniques(pair, lambda material: _hmac_hex(key, material))
+
+
+def buyer_identity(frame: pd.DataFrame, salt: bytes) -> pd.Series | None:
+    """
+    Return each order's buyer key: the nick's when present, else the contact pair's, else NA.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Canonical order rows; ``buyer_nick``, ``receiver_name`` and ``receiver_mobile`` are
+        used when present.
+    salt : bytes
+        The store's secret.
+
+    Returns
+    -------
+    Series or None
+        32-hex keys (string dtype, NA without an identity); None when the frame has neither a
+        nick column nor both contact columns (the export carries no identity at all, so a
+        stored key must not be overwritten).
+    """
+    has_nick = "buyer_nick" in frame
+    has_contact = "receiver_name" in frame and "receiver_mobile" in frame
+    if not (has_nick or has_contact):
+        return None
+    keys = pd.Series(pd.NA, index=frame.index, dtype="string")
+    if has_nick:
+        keys = buyer_keys(frame["buyer_nick"], salt)
+    if has_contact and keys.isna().any():
+        todo = keys.isna()
+        keys = keys.mask(todo, contact_keys(frame.loc[todo, "receiver_name"],
+                                            frame.loc[todo, "receiver_mobile"], salt)
+                         .reindex(frame.index))
+    return keys.astype("string")
 
 
 def first_present(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
@@ -318,8 +404,9 @@ def first_present(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
 
 
 __all__ = [
-    "MISSING", "ORDER_STATUS", "PROVINCE_SHORT_NAMES", "buyer_keys", "first_present",
-    "map_order_status", "normalize_header", "parse_bool", "parse_date", "parse_datetime",
+    "MISSING", "ORDER_STATUS", "PROVINCE_SHORT_NAMES", "buyer_identity", "buyer_keys",
+    "contact_keys", "first_present", "map_order_status", "normalize_header", "normalize_mobile",
+    "normalize_person", "parse_bool", "parse_date", "parse_datetime",
     "parse_float", "parse_id", "parse_int", "parse_money", "parse_ratio", "split_region", "text",
 ]
 _ = np  # numpy is the numeric backend of the parsers above

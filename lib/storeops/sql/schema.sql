@@ -3,6 +3,7 @@
 -- Every table carries shop_id and its lineage (_source_file, _source_row, _loaded_at, _file_sha256,
 -- _export_key: the export time of its file, so an older export never overwrites a newer one).
 -- Personal data is not stored: buyers are a salted hash (buyer_key), addresses province/city only.
+-- The one exception is buyer_contacts (see there), read only to write the private recall lists.
 
 CREATE TABLE IF NOT EXISTS manifest (
     shop_id VARCHAR NOT NULL,
@@ -52,9 +53,32 @@ CREATE TABLE IF NOT EXISTS orders (
     settled_amount DECIMAL(18,2),
     is_mobile BOOLEAN,
     sku_text VARCHAR,
+    -- '定金' (only the deposit paid), '尾款' (balance paid), '全款预售' (presale paid in full),
+    -- NULL: not a presale order, or the export has no presale columns
+    presale_stage VARCHAR,
     _source_file VARCHAR, _source_row INTEGER, _loaded_at TIMESTAMP, _file_sha256 VARCHAR,
     _export_key VARCHAR,
     PRIMARY KEY (shop_id, order_id)
+);
+
+-- PERSONAL DATA: the only table with buyers' clear nicknames, receiver names and mobiles
+-- (DATA_CONTRACT.md §11). One row per buyer_key (the same salted hash as orders.buyer_key),
+-- taken from the buyer's latest paid order in the newest order export. Read it only to write
+-- the private recall lists (storeops.contacts.contacts); reports show storeops.contacts.masked.
+-- receiver_phone holds 联系手机 as digits; receiver_name is 收货人姓名.
+CREATE TABLE IF NOT EXISTS buyer_contacts (
+    shop_id VARCHAR NOT NULL,
+    buyer_key VARCHAR NOT NULL,
+    buyer_nick VARCHAR,
+    receiver_name VARCHAR,
+    receiver_phone VARCHAR,
+    receiver_province VARCHAR,
+    receiver_city VARCHAR,
+    last_order_id VARCHAR,
+    last_paid_at TIMESTAMP,
+    _source_file VARCHAR, _source_row INTEGER, _loaded_at TIMESTAMP, _file_sha256 VARCHAR,
+    _export_key VARCHAR,
+    PRIMARY KEY (shop_id, buyer_key)
 );
 
 CREATE TABLE IF NOT EXISTS order_items (
@@ -393,6 +417,7 @@ CREATE TABLE IF NOT EXISTS competitor_items (
     pay_cvr_index DOUBLE,
     buyer_index DOUBLE,
     "rank" INTEGER,
+    price DECIMAL(18,2),  -- 价格 (else 一口价) shown on the item page that day, 元
     _source_file VARCHAR, _source_row INTEGER, _loaded_at TIMESTAMP, _file_sha256 VARCHAR,
     _export_key VARCHAR,
     PRIMARY KEY (shop_id, stat_date, competitor_item_id, device)

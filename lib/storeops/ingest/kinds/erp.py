@@ -7,7 +7,9 @@ figure without its day cannot be compared with anything. ``available`` is loaded
 the ERP states it (公有可用数 / 可发库存); otherwise a view derives it from the components.
 
 生意参谋 竞品 figures are indices (交易指数, 流量指数 …), stored as DOUBLE and never treated as
-money or counts (§8). The device (无线 / PC) comes from the sheet or file name.
+money or counts (§8). The device (无线 / PC) comes from the sheet or file name. The item's price
+(价格, else 一口价) is the one real money figure of the export; a price range (``89-129``) is
+read as its lower end, and a price that is not a number is left empty (the row's indices load).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from datetime import date
 import pandas as pd
 
 from storeops.errors import MissingColumnsError
+from storeops.ingest import clean
 from storeops.ingest.aliases import Field, FileContext, KindSpec
 
 _NAME_DATE = re.compile(r"(?<!\d)(20\d\d)[-_.年]?(\d\d)[-_.月]?(\d\d)")
@@ -171,11 +174,28 @@ def _device(ctx: FileContext) -> str:
     return "PC" if re.search(r"PC", text) else "无线"
 
 
+def competitor_price(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """
+    Parse a 竞品 price column: ``¥129.00`` -> ``"129.00"``; a range ``89-129`` -> ``"89.00"``.
+
+    Returns
+    -------
+    (Series, Series)
+        Decimal text (string dtype, NA when missing or unreadable) and a mask of the cells
+        that were present but unreadable.
+    """
+    low = clean.text(values).str.replace(r"\s*[-~\uff5e至]\s*[¥￥]?[\d.,]+\s*元?$", "", regex=True)
+    return clean.parse_money(low)
+
+
 def _competitor_post(frame: pd.DataFrame, ctx: FileContext) -> pd.DataFrame:
-    return frame.assign(
-        stat_date=_snapshot_day(frame, ctx, "stat_date"),
-        device=_device(ctx),
-    )
+    derived = {"stat_date": _snapshot_day(frame, ctx, "stat_date"), "device": _device(ctx)}
+    if "price" in frame:
+        price, bad = competitor_price(frame["price"])
+        if bad.any():
+            ctx.notes.append(f"竞品价格有 {int(bad.sum())} 个值不是数字，这些价格留空")
+        derived["price"] = price
+    return frame.assign(**derived)
 
 
 COMPETITOR_ITEMS = KindSpec(
@@ -195,6 +215,7 @@ COMPETITOR_ITEMS = KindSpec(
         "pay_cvr_index": Field("float", ("支付转化指数",)),
         "buyer_index": Field("float", ("客群指数",)),
         "rank": Field("int", ("热销排名", "排名")),
+        "price": Field("text", ("价格", "一口价")),  # parsed in post (ranges)
     },
     required=("competitor_item_id", "trade_index"),
     alternatives=(("competitor_item_id", "traffic_index"),),
@@ -202,7 +223,7 @@ COMPETITOR_ITEMS = KindSpec(
     row_required=("competitor_item_id", "stat_date"),
     # real money and visitor counts belong to the shop's own 商品 export, never to 竞品
     forbidden=("支付金额", "访客数", "商品访客数"),
-    ignored=("操作", "类目", "价格", "一口价", "支付子订单数"),
+    ignored=("操作", "类目", "支付子订单数"),
     post=_competitor_post,
 )
 
