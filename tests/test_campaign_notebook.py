@@ -157,13 +157,56 @@ def test_new_figures_match_the_raw_exports(home):
                       if _day(r["统计日期"]) == PREHEAT - timedelta(days=1))
         inside = [float(r["交易指数"]) for r in mine if PREHEAT <= _day(r["统计日期"]) <= TAIL_END]
         assert row["change"] == pytest.approx(sum(inside) / len(inside) / before - 1)
-    assert got["competitors"]["price_position"] is None
+    # competitor prices: the 10-14 price before, the mean of 10-24 .. 11-11 in the main window
+    for item, row in rows.items():
+        mine = [r for r in rival if r["商品ID"] == item]
+        before = next(Decimal(str(r["价格"])) for r in mine
+                      if _day(r["统计日期"]) == PREHEAT - timedelta(days=1))
+        main = [Decimal(str(r["价格"])) for r in mine if START <= _day(r["统计日期"]) <= FINISH]
+        assert Decimal(str(row["before_price"])) == before
+        assert Decimal(str(row["main_price"])) == (sum(main, Decimal(0)) / len(main)).quantize(
+            Decimal("0.01"), ROUND_HALF_UP)
+    comp = got["competitors"]
+    rival_mean = sum(Decimal(str(r["main_price"])) for r in comp["rows"]) / len(comp["rows"])
+    assert Decimal(str(comp["rival_price"])) == rival_mean.quantize(Decimal("0.01"),
+                                                                    ROUND_HALF_UP)
+    assert comp["our_items"] > 0
+    assert comp["price_position"] == pytest.approx(comp["our_price"] / comp["rival_price"] - 1,
+                                                   abs=1e-3)
     # price cuts: the deepest first, each with price and uplift consistent
     cuts = got["price_cut_items"]
     assert cuts and [c["cut"] for c in cuts] == sorted((c["cut"] for c in cuts), reverse=True)
     for c in cuts:
         assert c["cut"] == pytest.approx(1 - c["main_price"] / c["base_price"], abs=1e-3)
         assert c["uplift"] == pytest.approx(c["units"] / c["expected_units"] - 1)
+
+
+def test_presale_figures_match_the_raw_exports(home):
+    got = _metrics(home)
+    orders = _orders(home / "data/raw/demo")
+    presale = orders.loc[orders["分阶段订单信息"] != ""]
+    assert set(presale["分阶段订单信息"]) == {"定金已付尾款已付"}  # balances paid: 尾款
+    # hour curve: the 尾款 orders paid on 11-11, against the day's GMV
+    day = orders.loc[orders["day"] == FINISH]
+    balance = presale.loc[presale["day"] == FINISH]
+    (stage,) = got["presale_stages"]
+    first_hour = balance.loc[balance["订单付款时间"].str[11:13] == "00"]
+    assert (stage["stage"], stage["paid_orders"]) == ("尾款", len(balance))
+    assert Decimal(str(stage["gmv"])) == sum(balance["amount"], Decimal(0))
+    assert stage["day_share"] == pytest.approx(
+        float(sum(balance["amount"], Decimal(0)) / sum(day["amount"], Decimal(0))))
+    assert stage["first_hour_share"] == pytest.approx(
+        float(sum(first_hour["amount"], Decimal(0)) / sum(balance["amount"], Decimal(0))))
+    # refund tail: the presale orders among the campaign orders (pre-heat .. main end)
+    camp = presale.loc[(presale["day"] >= PREHEAT) & (presale["day"] <= FINISH)]
+    (refunds,) = got["presale_refunds"]
+    assert refunds["paid_orders"] == len(camp)
+    assert Decimal(str(refunds["refund_amount"])) == sum(camp["refund"], Decimal(0))
+    assert refunds["rate"] == pytest.approx(
+        float(sum(camp["refund"], Decimal(0)) / sum(camp["amount"], Decimal(0))))
+    html = (home / "reports/demo" / REPORT.isoformat() / "campaign_postmortem.html"
+            ).read_text("utf-8")
+    assert "其中预售订单" in html and "预售定金/尾款无法单列" not in html
 
 
 def test_store_with_orders_only(home, tmp_path, monkeypatch):
@@ -188,6 +231,7 @@ def test_store_with_orders_only(home, tmp_path, monkeypatch):
     assert got["taoke_commission"] is None and got["pareto_items_80"] is None
     assert got["sold_out_items"] is None and got["price_cut_items"] is None
     assert got["competitors"] is None and got["repurchase_30d"] is not None
+    assert got["presale_stages"] is not None  # the order report carries the presale columns
     # nothing spent: no ROI, and the profit is the gross profit
     assert got["campaign_roi"] is None
     assert got["incremental_profit"] == got["incremental_gross_profit"]

@@ -1057,6 +1057,7 @@ def order_rows(rng: np.random.Generator, o: _Orders, lines: _Lines, b: _Buyers, 
         "paid_at": time_text(start, o.paid_at, paid),
         "done_at": time_text(start, o.done_at, done),
     }
+    stage, deposit_rank = presale_cells(start, o.paid_at, paid)
     shipped_l, buyer_l = shipped.tolist(), o.buyer.tolist()
     rows = []
     for i in range(n):
@@ -1068,11 +1069,41 @@ def order_rows(rng: np.random.Generator, o: _Orders, lines: _Lines, b: _Buyers, 
             cols["paid_at"][i], titles[i], str(o.n_lines[i]),
             tracking[i] if shipped_l[i] else "", _CARRIERS[carrier[i]] if shipped_l[i] else "",
             memos[i], str(o.qty[i]), shop_id, shop_name, str(close[i]), "0.00", "0.00", "",
-            mobile[i], "", "", "否", "否", "否", "", "", "", "", "0.00", "0.00",
+            mobile[i], stage[i], "", "否", "否", "否", deposit_rank[i], "", "", "", "0.00", "0.00",
             "", "", "", "", "", "", cols["refund"][i], "", cols["done_at"][i], cols["settled"][i],
             "0.00", "否", "", "", "", "",
         ])
     return rows
+
+
+PRESALE_HOURS = 2
+"""Hours after midnight of 11-11 in which every third paid order is a presale's balance."""
+
+
+def presale_cells(start: date, paid_at: np.ndarray, paid: np.ndarray
+                  ) -> tuple[list[str], list[str]]:
+    """
+    Return the 分阶段订单信息 and 定金排名 cells: the 双11 presale balances (no random draw).
+
+    Every third order (by position) paid in the first ``PRESALE_HOURS`` hours of 11-11 is a
+    presale whose balance was just paid: ``定金已付尾款已付`` and its deposit rank (1, 2, … in
+    pay-time order within the year). Other orders leave both cells empty.
+    """
+    n = len(paid_at)
+    day = (np.where(paid, paid_at, 0) // DAY).astype(np.int64)
+    dates = np.datetime64(start, "D") + day.astype("timedelta64[D]")
+    month_day = np.datetime_as_string(dates, unit="D")
+    clock = np.where(paid, paid_at, 0) % DAY
+    is_1111 = np.char.endswith(month_day, "-11-11")
+    presale = paid & is_1111 & (clock < PRESALE_HOURS * HOUR) & (np.arange(n) % 3 == 0)
+    stage = np.where(presale, "定金已付尾款已付", "").tolist()
+    rank = [""] * n
+    picked = np.flatnonzero(presale)
+    for year in sorted({month_day[i][:4] for i in picked.tolist()}):
+        mine = [i for i in picked.tolist() if month_day[i][:4] == year]
+        for r, i in enumerate(sorted(mine, key=lambda k: (int(paid_at[k]), k)), start=1):
+            rank[i] = str(r)
+    return stage, rank
 
 
 def detail_rows(o: _Orders, lines: _Lines, cat: _Catalog) -> list[list[str]]:
@@ -2196,9 +2227,9 @@ def stock_history_rows(shop: _Shop, end_rows: list[list[Cell]]) -> list[list[Cel
 
 COMPETITOR_COLUMNS: tuple[str, ...] = (
     "统计日期", "商品ID", "商品名称", "店铺名称", "交易指数", "流量指数", "搜索人气", "收藏人气",
-    "加购人气", "支付转化指数", "客群指数", "热销排名",
+    "加购人气", "支付转化指数", "客群指数", "热销排名", "价格",
 )
-"""生意参谋 竞争 → 竞品分析 daily columns (§8: indices, not money), header on row 5."""
+"""生意参谋 竞争 → 竞品分析 daily columns (§8: indices, not money; 价格 in 元), header on row 5."""
 
 _RIVALS = (
     ("610245781136", "加厚羊羔毛外套女冬季宽松百搭棉服", "暖阁女装旗舰店", 42000.0, 1.0),
@@ -2210,6 +2241,26 @@ _RIVALS = (
 )
 """Competitor items: id, title, shop, everyday 交易指数, how strongly they push on festivals."""
 
+_RIVAL_PRICES = (259, 169, 499, 139, 299, 129)
+"""Everyday 价格 (元) of each ``_RIVALS`` item, in the same order."""
+
+
+def rival_price(everyday: int, push: float, day: date) -> str:
+    """
+    Return a rival's 价格 on a day as the export shows it (``"219.00"``), with no random draw.
+
+    In the main window of 618 (05-31 … 06-18), 双11 (10-24 … 11-11) and on 双12 the price is cut
+    by 10 % × the rival's festival push (a 1.6 push cuts 16 %), rounded down to a price ending
+    in 9 yuan; other days it is the everyday price.
+    """
+    y = day.year
+    festival = (date(y, 5, 31) <= day <= date(y, 6, 18) or date(y, 10, 24) <= day
+                <= date(y, 11, 11) or day == date(y, 12, 12))
+    if not festival:
+        return f"{everyday}.00"
+    cut = int(everyday * (1 - 0.1 * push))
+    return f"{cut - (cut % 10) + 9 if cut % 10 >= 9 else cut - (cut % 10) - 1}.00"
+
 
 def competitor_rows(rng: np.random.Generator, shop: _Shop) -> list[list[Cell]]:
     """
@@ -2217,19 +2268,20 @@ def competitor_rows(rng: np.random.Generator, shop: _Shop) -> list[list[Cell]]:
 
     交易指数 follows the festival demand (``event_factor``) raised to each rival's push, with
     a little daily noise; the other indices follow it; 热销排名 improves as the index rises.
+    价格 is the rival's everyday price, cut on festival main days (``rival_price``, no draw).
     """
     rows: list[list[Cell]] = []
     for d in range(shop.first, shop.days):
         day = shop.day(d)
         lift = event_factor(day) * _WEEKDAY[day.weekday()]
-        for item, title, owner, base, push in _RIVALS:
+        for (item, title, owner, base, push), price in zip(_RIVALS, _RIVAL_PRICES, strict=True):
             trade = base * lift ** push * float(rng.uniform(0.95, 1.05))
             traffic = trade * 1.6 * float(rng.uniform(0.93, 1.07))
             rank = max(1, round(400 * 20000 / trade))
             rows.append([day.isoformat(), item, title, owner, round(trade),
                          round(traffic), round(traffic * 0.8), round(trade * 0.12),
                          round(trade * 0.2), round(900 * float(rng.uniform(0.9, 1.1))),
-                         round(trade * 0.3), rank])
+                         round(trade * 0.3), rank, rival_price(price, push, day)])
     return rows
 
 

@@ -324,3 +324,107 @@ def test_actions_for_stock_outs_flat_price_cuts_and_rivals():
     assert any(t.startswith("1 个商品降价 10% 以上却没有比平时多卖（如「白降款」降 25%）")
                for t in todo)
     assert any("对手羽绒服" in t and "80%" in t for t in todo)
+
+
+# ---------------------------------------------------------------- presale, competitor prices
+
+
+def test_presale_hours_by_hand():
+    rows = [{"stage": "尾款", "hour": 0, "gmv": Decimal("300.00"), "paid_orders": 3},
+            {"stage": "尾款", "hour": 1, "gmv": Decimal("100.00"), "paid_orders": 1},
+            {"stage": "定金", "hour": 20, "gmv": Decimal("50.00"), "paid_orders": 5}]
+    wide, summary = cp.presale_hours(rows, Decimal("1000.00"))
+    assert wide.columns.tolist() == ["hour", "定金", "尾款"]  # display order, not alphabetical
+    assert wide.loc[0, "尾款"] == Decimal("300.00") and wide.loc[5, "尾款"] == 0
+    dep, bal = summary.to_dict("records")
+    # 尾款: 400 of the day's 1000 (40 %), 300 of its 400 in hour 0 (75 %)
+    assert (bal["gmv"], bal["paid_orders"]) == (Decimal("400.00"), 4)
+    assert bal["day_share"] == pytest.approx(0.4)
+    assert bal["first_hour_share"] == pytest.approx(0.75)
+    assert (dep["gmv"], dep["first_hour_share"]) == (Decimal("50.00"), 0)
+    assert cp.presale_hours([], Decimal(1)) == (None, None)
+
+
+def test_presale_refunds_by_hand():
+    rows = [{"stage": "尾款", "paid_orders": 4, "gmv": Decimal("400.00"),
+             "refund_amount": Decimal("40.00")},
+            {"stage": "定金", "paid_orders": 2, "gmv": Decimal("100.00"),
+             "refund_amount": Decimal("0")}]
+    days = [{"stage": "尾款", "days_after": 3, "refund_amount": Decimal("10.00")},
+            {"stage": "尾款", "days_after": 20, "refund_amount": Decimal("30.00")}]
+    dep, bal = cp.presale_refunds(rows, days, has_refund_export=True).to_dict("records")
+    assert dep["stage"] == "定金" and dep["rate"] == 0 and dep["curve_30"] == 0
+    # 尾款: 40 / 400 = 10 %; by day 7: 10 / 400 = 2.5 %; by day 30: 40 / 400 = 10 %
+    assert bal["rate"] == pytest.approx(0.1)
+    assert (bal["curve_7"], bal["curve_15"], bal["curve_30"]) == pytest.approx(
+        (0.025, 0.025, 0.1))
+    no_export = cp.presale_refunds(rows, [], has_refund_export=False)
+    assert no_export["curve_30"].tolist() == [None, None]
+    assert cp.presale_refunds([], [], has_refund_export=True) is None
+
+
+def _presale(con, order_id: str, stage: str) -> None:
+    con.execute("UPDATE orders SET presale_stage = $s WHERE order_id = $o",
+                {"s": stage, "o": order_id})
+
+
+def test_hours_and_refunds_split_presale_orders(tiny):
+    _, _, up = _campaign(tiny)
+    h = cp.hourly(tiny, up)
+    assert h.presale is None and h.presale_summary is None  # no marker: the note stays
+    assert cp.refund_tail(tiny, up).presale is None
+    _presale(tiny, "o901", "尾款")  # 07-21 00:00:00, 300.00, refund 30.00
+    _presale(tiny, "o900", "定金")  # 07-20 10:00, 40.00: a campaign order, not the main day
+    h = cp.hourly(tiny, up)
+    (bal,) = h.presale_summary.to_dict("records")
+    # main day 07-21: 300 + 200 = 500; the 尾款 order is 300 of it, all in hour 0
+    assert (bal["stage"], bal["gmv"], bal["day_share"], bal["first_hour_share"]) == (
+        "尾款", Decimal("300.00"), pytest.approx(0.6), pytest.approx(1.0))
+    rt = cp.refund_tail(tiny, up)
+    assert rt.presale["stage"].tolist() == ["定金", "尾款"]
+    assert rt.presale["rate"].tolist() == pytest.approx([0.0, 0.1])  # 30 / 300
+    assert rt.gmv == Decimal("550.01")  # the totals still include them
+
+
+def test_competitor_prices_before_and_in_the_main_window():
+    pre, main = date(2026, 10, 15), (date(2026, 10, 24), date(2026, 11, 11))
+
+    def snap(day, price):
+        return {"day": day, "item_id": "R1", "device": "无线", "shop": "对手店", "title": "R1",
+                "trade_index": 1000.0, "traffic_index": None, "rank": 5, "price": price}
+
+    rows = [snap(pre - timedelta(2), Decimal("199.00")), snap(pre - timedelta(1), None),
+            snap(pre, Decimal("199.00")),  # pre-heat: not in the main window
+            snap(main[0], Decimal("159.00")), snap(main[1], Decimal("169.00"))]
+    (r1,) = cp.competitor_table(rows, pre, date(2026, 11, 18), main=main).to_dict("records")
+    # before: the last priced snapshot 10-13 = 199; main mean (159 + 169) / 2 = 164
+    assert (r1["before_price"], r1["main_price"]) == (Decimal("199.00"), Decimal("164.00"))
+    assert r1["price_change"] == pytest.approx(164 / 199 - 1)
+
+
+def test_price_position_by_hand():
+    ours = [
+        # 10 units for 1500: 150 each (comparable: between 100/2 and 200×2)
+        {"item_key": "A", "main_qty": 10, "main_paid": Decimal("1500.00")},
+        # 2 units for 600: 300 each (comparable)
+        {"item_key": "B", "main_qty": 2, "main_paid": Decimal("600.00")},
+        # 1 unit for 9: far below half the cheapest rival (50): left out
+        {"item_key": "C", "main_qty": 1, "main_paid": Decimal("9.00")},
+        {"item_key": "D", "main_qty": 0, "main_paid": Decimal("0")},
+    ]
+    our, rival, position, n = cp.price_position([Decimal("100"), Decimal("200"), None], ours)
+    # rivals (100 + 200) / 2 = 150; ours (1500 + 600) / 12 = 175; 175 / 150 − 1 = +16.7 %
+    assert (our, rival, n) == (Decimal("175.00"), Decimal("150.00"), 2)
+    assert position == pytest.approx(175 / 150 - 1)
+    assert cp.price_position([None], ours) == (None, None, None, 0)
+
+
+def test_competitor_action_names_the_price_cut_when_prices_exist():
+    frame = pd.DataFrame([{"title": "对手羽绒服", "change": 0.8, "price_change": -0.16}],
+                         dtype=object)
+    comp = cp.Competitors(frame=frame, window_days=30, has_prices=True,
+                          our_price=Decimal("180"), rival_price=Decimal("200"),
+                          price_position=-0.1, our_items=3)
+    (todo,) = cp.actions(None, None, None, None, None, None, comp=comp)
+    assert "活动价比预热前降了 16%" in todo and "比竞品低 10%" in todo
+    assert "没有价格" not in todo

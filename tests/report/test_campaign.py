@@ -56,3 +56,64 @@ def test_repurchase_rows_say_how_many_days_are_left(shown):
     view.show_buyers(b)
     text = "".join(shown)
     assert "已满" in text and "还差 15 天" in text
+
+
+def _hours(presale: pd.DataFrame | None, summary: pd.DataFrame | None) -> cp.Hours:
+    frame = pd.DataFrame({"hour": range(24), "gmv": [Decimal(10)] * 24,
+                          "paid_orders": [1] * 24, "normal_gmv": [Decimal(5)] * 24,
+                          "normal_orders": [0.5] * 24}, dtype=object)
+    return cp.Hours(day=date(2026, 11, 11), frame=frame, first_hour_share=1 / 24, peak_hour=0,
+                    normal_days=28, presale=presale, presale_summary=summary)
+
+
+def test_hours_keep_the_absent_marker_note_or_show_the_stages(shown, monkeypatch):
+    drawn: list = []
+    monkeypatch.setattr(view.charts, "show", drawn.append)
+    view.show_hours(_hours(None, None))
+    assert "预售定金/尾款无法单列" in "".join(shown)
+    shown.clear()
+    wide, summary = cp.presale_hours(
+        [{"stage": "尾款", "hour": 0, "gmv": Decimal("120.00"), "paid_orders": 2}],
+        Decimal("240.00"))
+    view.show_hours(_hours(wide, summary))
+    text = "".join(shown)
+    assert "预售定金/尾款无法单列" not in text
+    assert "尾款" in text and "¥120" in text and "50.0 %" in text  # 120 of the day's 240
+    labels = [t.get_label() for t in drawn[-1].axes[0].get_lines()]
+    assert "其中尾款" in labels
+
+
+def test_refunds_show_a_presale_line_or_the_note(shown):
+    rt = cp.RefundTail(gmv=Decimal("1000"), refund_amount=Decimal("100"), rate=0.1,
+                       base_rate=0.05, curve=None, open_days=0, reasons=None)
+    view.show_refunds(rt)
+    assert "预售定金/尾款无法单列" in "".join(shown)
+    shown.clear()
+    presale = cp.presale_refunds([{"stage": "定金", "paid_orders": 3, "gmv": Decimal("90.00"),
+                                   "refund_amount": Decimal("9.00")}], [],
+                                 has_refund_export=False)
+    view.show_refunds(cp.RefundTail(gmv=Decimal("1000"), refund_amount=Decimal("100"), rate=0.1,
+                                    base_rate=0.05, curve=None, open_days=0, reasons=None,
+                                    presale=presale))
+    text = "".join(shown)
+    assert "预售定金/尾款无法单列" not in text
+    assert "其中预售订单" in text and "定金" in text and "10.0 %" in text  # 9 / 90
+
+
+def test_competitor_prices_and_our_position(shown):
+    rows = [{"day": date(2026, 10, 14), "item_id": "1", "device": "无线", "shop": "店",
+             "title": "对手<款>", "trade_index": 1000.0, "traffic_index": None, "rank": 3,
+             "price": Decimal("199.00")},
+            {"day": date(2026, 10, 24), "item_id": "1", "device": "无线", "shop": "店",
+             "title": "对手<款>", "trade_index": 1500.0, "traffic_index": None, "rank": 2,
+             "price": Decimal("159.00")}]
+    frame = cp.competitor_table(rows, date(2026, 10, 15), date(2026, 11, 18),
+                                main=(date(2026, 10, 24), date(2026, 11, 11)))
+    comp = cp.Competitors(frame=frame, window_days=1, has_prices=True,
+                          our_price=Decimal("143.10"), rival_price=Decimal("159.00"),
+                          price_position=-0.1, our_items=4)
+    view.show_competitors(comp)
+    text = "".join(shown)
+    assert "¥199.00" in text and "¥159.00" in text and "¥143.10" in text
+    assert "我们低 10.0%" in text and "没有价格" not in text
+    assert "对手&lt;款&gt;" in text and "对手<款>" not in text

@@ -42,7 +42,7 @@ import pandas as pd
 
 from storeops import calendar, metrics, warehouse
 from storeops.analysis import ads
-from storeops.errors import ConfigError, NoDataError
+from storeops.errors import ConfigError, NoDataError, WarehouseError
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +67,9 @@ REBUY_DAYS = (30, 60)
 
 CENT = Decimal("0.01")
 
+PRESALE_STAGES = ("定金", "尾款", "全款预售")
+"""Values of ``orders.presale_stage``, in display order."""
+
 
 def _cents(x: Decimal) -> Decimal:
     return x.quantize(CENT, ROUND_HALF_UP)
@@ -74,6 +77,18 @@ def _cents(x: Decimal) -> Decimal:
 
 def _money(x: Any) -> Decimal:
     return Decimal(0) if x is None else warehouse.to_decimal(x)
+
+
+def has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+    """Tell whether the warehouse has ``table.column`` (an old one gains it at the next ingest)."""
+    try:
+        return column in warehouse.table_columns(con, table)
+    except WarehouseError:
+        return False
+
+
+def _stage_order(stage: str) -> int:
+    return PRESALE_STAGES.index(stage) if stage in PRESALE_STAGES else len(PRESALE_STAGES)
 
 
 def _days(first: date, last: date) -> list[date]:
@@ -784,6 +799,12 @@ class Hours:
     ``frame``: ``hour`` 0–23, ``gmv``, ``paid_orders`` (the main day), ``normal_gmv`` (mean of
     the baseline days, Decimal 元) and ``normal_orders`` (float). ``first_hour_share`` is the
     share of the main day's GMV paid in its first hour (00:00–00:59).
+
+    ``presale``: the main day's presale orders by hour, ``hour`` 0–23 plus one Decimal 元 column
+    per stage present (定金 / 尾款 / 全款预售), included in ``gmv``; ``presale_summary``: per stage
+    ``stage``, ``gmv`` (Decimal 元), ``paid_orders``, ``day_share`` (of the day's GMV) and
+    ``first_hour_share`` (of the stage's GMV). Both None when no order of the day carries a
+    presale stage (the export has no presale columns, or no presale orders).
     """
 
     day: date
@@ -791,6 +812,45 @@ class Hours:
     first_hour_share: float | None
     peak_hour: int | None
     normal_days: int
+    presale: pd.DataFrame | None = None
+    presale_summary: pd.DataFrame | None = None
+
+
+def presale_hours(rows: list[dict], day_gmv: Decimal
+                  ) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """
+    Spread the presale orders of one day over its hours, per stage.
+
+    Parameters
+    ----------
+    rows : list of dict
+        ``camp_hourly_presale.sql`` rows: ``stage``, ``hour``, ``gmv`` (Decimal 元),
+        ``paid_orders``.
+    day_gmv : Decimal
+        The day's GMV over every order (元), for each stage's share.
+
+    Returns
+    -------
+    (DataFrame, DataFrame) or (None, None)
+        ``Hours.presale`` and ``Hours.presale_summary``; (None, None) without rows.
+    """
+    if not rows:
+        return None, None
+    stages = sorted({r["stage"] for r in rows}, key=lambda s: (_stage_order(s), s))
+    wide = pd.DataFrame({"hour": range(24)}, dtype=object)
+    summary = []
+    for stage in stages:
+        mine = {int(r["hour"]): r for r in rows if r["stage"] == stage}
+        gmv = [_money(mine[h]["gmv"]) if h in mine else Decimal(0) for h in range(24)]
+        wide[stage] = gmv
+        total = sum(gmv, Decimal(0))
+        summary.append({
+            "stage": stage, "gmv": total,
+            "paid_orders": sum(int(r["paid_orders"]) for r in mine.values()),
+            "day_share": metrics.ratio(total, day_gmv),
+            "first_hour_share": metrics.ratio(gmv[0], total),
+        })
+    return wide, pd.DataFrame(summary, dtype=object)
 
 
 def hourly(con: duckdb.DuckDBPyConnection, up: Uplift | None) -> Hours | None:
@@ -818,8 +878,12 @@ def hourly(con: duckdb.DuckDBPyConnection, up: Uplift | None) -> Hours | None:
     frame = pd.DataFrame(records, dtype=object)
     total = sum(frame["gmv"], Decimal(0))
     peak = int(frame.loc[frame["gmv"].astype(float).idxmax(), "hour"]) if total else None
+    presale, summary = None, None
+    if has_column(con, "orders", "presale_stage"):
+        presale, summary = presale_hours(
+            warehouse.query_rows(con, "camp_hourly_presale", day=day), total)
     return Hours(day=day, frame=frame, first_hour_share=metrics.ratio(frame["gmv"].iloc[0], total),
-                 peak_hour=peak, normal_days=n)
+                 peak_hour=peak, normal_days=n, presale=presale, presale_summary=summary)
 
 
 # ---------------------------------------------------------------- buyers
@@ -1220,17 +1284,30 @@ class Competitors:
     ``before_index`` / ``before_rank`` (the last snapshot before the pre-heat), ``window_index``
     (mean 交易指数 of the snapshots from the pre-heat to the tail end), ``peak_index``,
     ``best_rank`` (best 热销排名 in the window), ``change`` (window ÷ before − 1, fraction;
-    None without a snapshot before). 交易指数 is an index fitted to 支付金额, not money: compare
-    it only with itself. ``has_prices`` is False: the competitor table keeps no price, so our
-    price position cannot be computed.
+    None without a snapshot before); and from the price column (价格 / 一口价) ``before_price``
+    (the last price before the pre-heat), ``main_price`` (mean price of the main-window
+    snapshots) and ``price_change`` (main ÷ before − 1), Decimal 元 / fraction, None without
+    prices. 交易指数 is an index fitted to 支付金额, not money: compare it only with itself.
+
+    Price position (``has_prices`` True when any competitor snapshot has a price):
+    ``rival_price`` is the mean of the competitor items' main-window prices; ``our_price`` the
+    average paid unit price (Σ allocated paid ÷ Σ units, order lines) in the main window of our
+    comparable items — those whose own average lies between half the cheapest and twice the
+    dearest competitor price (``our_items`` of them); ``price_position`` = ours ÷ theirs − 1
+    (negative: we sold cheaper). None when either side is missing.
     """
 
     frame: pd.DataFrame
     window_days: int
     has_prices: bool = False
+    our_price: Decimal | None = None
+    rival_price: Decimal | None = None
+    price_position: float | None = None
+    our_items: int = 0
 
 
-def competitor_table(rows: list[dict], first: date, last: date) -> pd.DataFrame:
+def competitor_table(rows: list[dict], first: date, last: date, *,
+                     main: tuple[date, date] | None = None) -> pd.DataFrame:
     """
     Compare each competitor item's 交易指数 in the window with its last snapshot before it.
 
@@ -1238,9 +1315,11 @@ def competitor_table(rows: list[dict], first: date, last: date) -> pd.DataFrame:
     ----------
     rows : list of dict
         ``campaign_competitors.sql`` rows (``day``, ``item_id``, ``device``, ``shop``,
-        ``title``, ``trade_index``, ``rank``).
+        ``title``, ``trade_index``, ``rank``), optionally with ``price`` (Decimal 元 or None).
     first, last : date
         The window (pre-heat start … tail end, cut at the cutoff); earlier rows are "before".
+    main : (date, date) or None
+        The main window, where the prices are read (default: the whole window).
 
     Returns
     -------
@@ -1249,7 +1328,9 @@ def competitor_table(rows: list[dict], first: date, last: date) -> pd.DataFrame:
         growth first (items without a before value last).
     """
     cols = ["item_id", "device", "shop", "title", "before_day", "before_index", "before_rank",
-            "window_index", "peak_index", "best_rank", "change"]
+            "window_index", "peak_index", "best_rank", "change", "before_price", "main_price",
+            "price_change"]
+    main_first, main_last = main or (first, last)
     groups: dict[tuple[str, str], list[dict]] = {}
     for r in rows:
         groups.setdefault((r["item_id"], r["device"]), []).append(r)
@@ -1263,6 +1344,12 @@ def competitor_table(rows: list[dict], first: date, last: date) -> pd.DataFrame:
         mean = sum(r["trade_index"] for r in inside) / len(inside)
         ranks = [r["rank"] for r in inside if r["rank"] is not None]
         b = before[-1] if before else None
+        priced_before = [r for r in snaps if r["day"] < first and r.get("price") is not None]
+        priced_main = [_money(r["price"]) for r in snaps
+                       if main_first <= r["day"] <= main_last and r.get("price") is not None]
+        before_price = _money(priced_before[-1]["price"]) if priced_before else None
+        main_price = (_cents(sum(priced_main, Decimal(0)) / len(priced_main))
+                      if priced_main else None)
         out.append({
             "item_id": item, "device": device, "shop": snaps[-1]["shop"],
             "title": snaps[-1]["title"],
@@ -1272,9 +1359,49 @@ def competitor_table(rows: list[dict], first: date, last: date) -> pd.DataFrame:
             "window_index": mean, "peak_index": max(r["trade_index"] for r in inside),
             "best_rank": min(ranks) if ranks else None,
             "change": mean / b["trade_index"] - 1 if b and b["trade_index"] else None,
+            "before_price": before_price, "main_price": main_price,
+            "price_change": float(main_price / before_price - 1)
+            if main_price is not None and before_price else None,
         })
     out.sort(key=lambda r: (r["change"] is None, -(r["change"] or 0), r["item_id"]))
     return pd.DataFrame(out, columns=cols, dtype=object)
+
+
+def price_position(rival_prices: Iterable[Decimal | None], our_rows: list[dict]
+                   ) -> tuple[Decimal | None, Decimal | None, float | None, int]:
+    """
+    Compare our average paid unit price with the competitors' average price.
+
+    Parameters
+    ----------
+    rival_prices : iterable of Decimal or None
+        Each competitor item's main-window price (元); None values are skipped.
+    our_rows : list of dict
+        ``campaign_item_prices.sql`` rows: ``item_key``, ``main_qty`` (件), ``main_paid`` (元).
+
+    Returns
+    -------
+    (Decimal or None, Decimal or None, float or None, int)
+        Our price and the rivals' (元, to the cent), ours ÷ theirs − 1, and how many of our items
+        were comparable (average price between half the cheapest and twice the dearest rival).
+    """
+    prices = [p for p in rival_prices if p is not None]
+    if not prices:
+        return None, None, None, 0
+    rival = _cents(sum(prices, Decimal(0)) / len(prices))
+    low, high = min(prices) / 2, max(prices) * 2
+    paid, units, n = Decimal(0), 0, 0
+    for r in our_rows:
+        qty = int(r["main_qty"])
+        if qty <= 0:
+            continue
+        money = _money(r["main_paid"])
+        if low <= money / qty <= high:
+            paid, units, n = paid + money, units + qty, n + 1
+    if not units or not rival:
+        return None, rival, None, 0
+    ours = _cents(paid / units)
+    return ours, rival, float(paid / units / rival - 1), n
 
 
 def competitors(con: duckdb.DuckDBPyConnection, w: Windows) -> Competitors | None:
@@ -1282,15 +1409,30 @@ def competitors(con: duckdb.DuckDBPyConnection, w: Windows) -> Competitors | Non
     Return the competitor items across the campaign; None without 竞品 snapshots in the window.
 
     Snapshots up to 30 days before the pre-heat are read to find each item's last one before.
+    Prices (when the export had 价格 / 一口价) are read in the main window and compared with our
+    order lines' paid unit prices there (see :class:`Competitors`).
     """
     last = min(w.tail_end, w.cutoff)
-    rows = warehouse.query_rows(con, "campaign_competitors",
-                                start=w.preheat_start - timedelta(days=30), end=last)
-    frame = competitor_table(rows, w.preheat_start, last)
+    span = {"start": w.preheat_start - timedelta(days=30), "end": last}
+    rows = warehouse.query_rows(con, "campaign_competitors", **span)
+    prices: dict[tuple, Any] = {}
+    if has_column(con, "competitor_items", "price"):
+        prices = {(r["day"], r["item_id"], r["device"]): r["price"]
+                  for r in warehouse.query_rows(con, "campaign_competitor_prices", **span)}
+    rows = [{**r, "price": prices.get((r["day"], r["item_id"], r["device"]))} for r in rows]
+    main = (w.start, min(w.end, w.cutoff))
+    frame = competitor_table(rows, w.preheat_start, last, main=main)
     if frame.empty:
         return None
     days = {r["day"] for r in rows if r["day"] >= w.preheat_start}
-    return Competitors(frame=frame, window_days=len(days))
+    if not prices or frame["main_price"].isna().all():
+        return Competitors(frame=frame, window_days=len(days), has_prices=bool(prices))
+    ours = warehouse.query_rows(con, "campaign_item_prices", start=main[0], end=main[1],
+                                days=[])
+    our_price, rival_price, position, n = price_position(frame["main_price"], ours)
+    return Competitors(frame=frame, window_days=len(days), has_prices=True,
+                       our_price=our_price, rival_price=rival_price, price_position=position,
+                       our_items=n)
 
 
 # ---------------------------------------------------------------- refunds
@@ -1306,6 +1448,12 @@ class RefundTail:
     refund export (None without it): {7: …, 15: …, 30: …}. ``open_days``: days of the 30-day
     refund window still to come for the last campaign day (0 when over). ``reasons``: top
     reasons (``reason`` text from the export, ``refund_amount`` Decimal 元, ``refunds``).
+
+    ``presale``: the presale orders among the campaign orders (they are included in every figure
+    above), one row per stage: ``stage`` (定金 / 尾款 / 全款预售), ``paid_orders``, ``gmv`` and
+    ``refund_amount`` (Decimal 元), ``rate`` (fraction) and ``curve_7`` / ``curve_15`` /
+    ``curve_30`` (cumulative share of the stage's GMV refunded by N days after payment, from the
+    refund export; None without it). None when no campaign order carries a presale stage.
     """
 
     gmv: Decimal
@@ -1315,6 +1463,38 @@ class RefundTail:
     curve: dict[int, float] | None
     open_days: int
     reasons: pd.DataFrame | None
+    presale: pd.DataFrame | None = None
+
+
+def presale_refunds(rows: list[dict], day_rows: list[dict], *, has_refund_export: bool
+                    ) -> pd.DataFrame | None:
+    """
+    Return the refund figures of the presale campaign orders per stage (``RefundTail.presale``).
+
+    Parameters
+    ----------
+    rows : list of dict
+        ``camp_refund_presale.sql`` rows: ``stage``, ``paid_orders``, ``gmv``, ``refund_amount``.
+    day_rows : list of dict
+        ``camp_refund_presale_days.sql`` rows: ``stage``, ``days_after``, ``refund_amount``.
+    has_refund_export : bool
+        Whether the campaign orders have refund-export rows at all (else the curves are None).
+    """
+    if not rows:
+        return None
+    out = []
+    for r in sorted(rows, key=lambda r: (_stage_order(r["stage"]), r["stage"])):
+        gmv = _money(r["gmv"])
+        refund = _money(r["refund_amount"])
+        rec: dict[str, Any] = {"stage": r["stage"], "paid_orders": int(r["paid_orders"]),
+                               "gmv": gmv, "refund_amount": refund,
+                               "rate": metrics.ratio(refund, gmv)}
+        for n in REFUND_DAYS:
+            part = sum((_money(d["refund_amount"]) for d in day_rows
+                        if d["stage"] == r["stage"] and d["days_after"] <= n), Decimal(0))
+            rec[f"curve_{n}"] = float(part / gmv) if has_refund_export and gmv else None
+        out.append(rec)
+    return pd.DataFrame(out, dtype=object)
 
 
 def refund_tail(con: duckdb.DuckDBPyConnection, up: Uplift | None, *, top: int = 5
@@ -1343,11 +1523,19 @@ def refund_tail(con: duckdb.DuckDBPyConnection, up: Uplift | None, *, top: int =
                  for n in REFUND_DAYS}
     reasons = warehouse.query_rows(con, "camp_refund_reasons", start=w.preheat_start,
                                    end=w.campaign_end, top=top)
+    presale = None
+    if has_column(con, "orders", "presale_stage"):
+        span = {"start": w.preheat_start, "end": w.campaign_end}
+        presale = presale_refunds(
+            warehouse.query_rows(con, "camp_refund_presale", **span),
+            warehouse.query_rows(con, "camp_refund_presale_days", **span, cutoff=w.cutoff),
+            has_refund_export=bool(by_day))
     return RefundTail(
         gmv=gmv, refund_amount=refund, rate=metrics.ratio(refund, gmv),
         base_rate=metrics.ratio(b_refund, b_gmv), curve=curve,
         open_days=max(0, 30 - (w.cutoff - w.campaign_end).days),
         reasons=pd.DataFrame(reasons, dtype=object) if reasons else None,
+        presale=presale,
     )
 
 
@@ -1471,9 +1659,17 @@ def actions(up: Uplift | None, c: Costs | None, b: Buyers | None, it: Items | No
     if comp is not None and not comp.frame.empty:
         lead = comp.frame.iloc[0]
         if lead["change"] is not None and lead["change"] >= COMPETITOR_SURGE:
+            if lead.get("price_change") is not None:
+                price = (f"它的活动价比预热前{'降' if lead['price_change'] < 0 else '涨'}了 "
+                         f"{abs(lead['price_change']) * 100:.0f}%")
+                if comp.price_position is not None:
+                    price += (f"，我们的成交均价比竞品{'高' if comp.price_position > 0 else '低'} "
+                              f"{abs(comp.price_position) * 100:.0f}%")
+                price += "：对照价格和赠品决定下次的活动价。"
+            else:
+                price = "竞品表没有价格，是否被低价截流需要手工核对价格。"
             todo.append(f"竞品「{lead['title']}」大促期间交易指数比预热前涨了 "
-                        f"{lead['change'] * 100:.0f}%：拆解它的活动价、赠品和主图；"
-                        "竞品表没有价格，是否被低价截流需要手工核对价格。")
+                        f"{lead['change'] * 100:.0f}%：拆解它的活动价、赠品和主图；{price}")
     if b is not None and b.new:
         r30 = b.repurchase_within(30)
         known = ""
@@ -1511,12 +1707,18 @@ def _competitors_json(comp: Competitors | None) -> dict[str, Any] | None:
     if comp is None:
         return None
     return {"items": len(comp.frame), "window_days": comp.window_days,
-            "price_position": None,
+            "price_position": comp.price_position,
+            "our_price": _json_money(comp.our_price),
+            "rival_price": _json_money(comp.rival_price),
+            "our_items": comp.our_items,
             "rows": [{"item_id": r["item_id"], "device": r["device"], "shop": r["shop"],
                       "before_day": r["before_day"].isoformat() if r["before_day"] else None,
                       "before_index": r["before_index"], "window_index": r["window_index"],
                       "change": r["change"], "before_rank": r["before_rank"],
-                      "best_rank": r["best_rank"]}
+                      "best_rank": r["best_rank"],
+                      "before_price": _json_money(r["before_price"]),
+                      "main_price": _json_money(r["main_price"]),
+                      "price_change": r["price_change"]}
                      for r in comp.frame.to_dict("records")]}
 
 
@@ -1537,8 +1739,12 @@ def figures(w: Windows, up: Uplift | None, c: Costs | None, h: Hours | None,
     ``late_shipments_72h`` (counts); ``repurchase_30d`` / ``repurchase_60d``
     (:meth:`Repurchase.as_json`), ``sold_out_items`` and ``price_cut_items`` (the first
     ``top`` rows of :class:`StockOuts` / :class:`PriceCuts`), ``competitors`` (items, window
-    snapshot days, ``price_position`` — always null: the competitor table keeps no price — and
-    one row per competitor item). Null when the data is absent.
+    snapshot days, ``price_position`` (our price ÷ the rivals' − 1), ``our_price``,
+    ``rival_price`` (元), ``our_items`` — null without competitor prices — and one row per
+    competitor item with its index and price change); ``presale_stages`` (per stage on the main
+    day: GMV, paid orders, first-hour share; null without presale orders) and
+    ``presale_refunds`` (per stage of the campaign orders: GMV, refunds, rate). Null when the
+    data is absent.
     """
     r30 = b.repurchase_within(30) if b else None
     r60 = b.repurchase_within(60) if b else None
@@ -1576,4 +1782,24 @@ def figures(w: Windows, up: Uplift | None, c: Costs | None, h: Hours | None,
         "sold_out_items": _stock_json(so, top),
         "price_cut_items": _cuts_json(pc, top),
         "competitors": _competitors_json(comp),
+        "presale_stages": _presale_hours_json(h),
+        "presale_refunds": _presale_refunds_json(rt),
     }
+
+
+def _presale_hours_json(h: Hours | None) -> list[dict[str, Any]] | None:
+    if h is None or h.presale_summary is None:
+        return None
+    return [{"stage": r["stage"], "gmv": _json_money(r["gmv"]),
+             "paid_orders": int(r["paid_orders"]), "day_share": r["day_share"],
+             "first_hour_share": r["first_hour_share"]}
+            for r in h.presale_summary.to_dict("records")]
+
+
+def _presale_refunds_json(rt: RefundTail | None) -> list[dict[str, Any]] | None:
+    if rt is None or rt.presale is None:
+        return None
+    return [{"stage": r["stage"], "paid_orders": int(r["paid_orders"]),
+             "gmv": _json_money(r["gmv"]), "refund_amount": _json_money(r["refund_amount"]),
+             "rate": r["rate"], **{f"curve_{n}": r[f"curve_{n}"] for n in REFUND_DAYS}}
+            for r in rt.presale.to_dict("records")]

@@ -19,8 +19,10 @@ from storeops.analysis import campaign as cp
 from storeops.report import charts, show_conclusion, show_note, tables
 
 BAND_COLOR = "#adb5bd"
-PRESALE_ABSENT = ("预售定金/尾款无法单列：订单报表的「预售订单」「分阶段订单信息」列没有进入订单表"
-                  "（订单表没有预售标记），定金和尾款订单按付款时间算在上面的合计里。")
+PRESALE_ABSENT = ("预售定金/尾款无法单列：订单没有预售标记（订单报表没有导出「预售订单」"
+                  "「分阶段订单信息」「定金排名」等列，或期间没有预售订单），"
+                  "定金和尾款订单按付款时间算在上面的合计里。")
+STAGE_COLORS = {"定金": "#f08c00", "尾款": "#2f9e44", "全款预售": "#7048e8"}
 PHASE_COLORS = {cp.PREHEAT: "#fff3bf", cp.MAIN: "#ffe3e3", cp.TAIL: "#e7f5ff"}
 
 
@@ -227,7 +229,8 @@ def show_costs(c: cp.Costs | None) -> None:
 # ---------------------------------------------------------------- 小时曲线
 
 
-def hours_chart(frame: pd.DataFrame, *, title: str, ax: Axes | None = None) -> Figure:
+def hours_chart(frame: pd.DataFrame, *, title: str, presale: pd.DataFrame | None = None,
+                ax: Axes | None = None) -> Figure:
     """
     Draw GMV by hour of the main day as bars with a normal day's mean as a line.
 
@@ -237,6 +240,9 @@ def hours_chart(frame: pd.DataFrame, *, title: str, ax: Axes | None = None) -> F
         ``hour`` 0–23, ``gmv`` and ``normal_gmv`` (元).
     title : str
         Chart title.
+    presale : DataFrame or None
+        ``Hours.presale``: ``hour`` plus one column per presale stage (元), drawn as lines
+        (the bars already include them).
     ax : Axes or None
         Draw into this axes; by default a new figure.
     """
@@ -246,6 +252,10 @@ def hours_chart(frame: pd.DataFrame, *, title: str, ax: Axes | None = None) -> F
            label="大促日")
     ax.plot(frame["hour"], frame["normal_gmv"].map(float), color=charts.HIGHLIGHT_COLOR,
             lw=2, marker="o", ms=3, label="平时日均")
+    if presale is not None:
+        for stage in presale.columns[1:]:
+            ax.plot(presale["hour"], presale[stage].map(float), lw=1.6, ls="--",
+                    color=STAGE_COLORS.get(stage, "#495057"), label=f"其中{stage}")
     ax.set_xticks(range(0, 24, 3))
     ax.set_xlim(-0.6, 23.6)
     ax.yaxis.set_major_formatter(charts.yuan_formatter(ax))
@@ -259,11 +269,25 @@ def show_hours(h: cp.Hours | None) -> None:
     if h is None:
         show_note("正式期没有数据，无法画小时曲线。")
         return
-    charts.show(hours_chart(h.frame, title=f"{h.day:%m-%d} 各小时支付金额 vs 平时"))
+    charts.show(hours_chart(h.frame, title=f"{h.day:%m-%d} 各小时支付金额 vs 平时",
+                            presale=h.presale))
     show_note(f"{h.day:%m-%d} 第一个小时（0 点）成交占全天 {tables.fmt_pct(h.first_hour_share)}，"
               f"最高峰在 {h.peak_hour} 点；平时为基线 {h.normal_days} 天的每小时平均。"
               "时间为北京时间。")
-    show_note(PRESALE_ABSENT)
+    if h.presale_summary is None:
+        show_note(PRESALE_ABSENT)
+        return
+    ps = h.presale_summary
+    frame = pd.DataFrame({
+        "预售阶段": ps["stage"],
+        "支付金额": [_money(v) for v in ps["gmv"]],
+        "订单数": [tables.fmt_int(v) for v in ps["paid_orders"]],
+        "占全天": [tables.fmt_pct(v) for v in ps["day_share"]],
+        "0 点占比": [tables.fmt_pct(v) for v in ps["first_hour_share"]],
+    })
+    _show(frame, caption=f"{h.day:%m-%d} 的预售订单（按付款时间）")
+    show_note("预售订单按分阶段订单信息分为定金（只付了定金）、尾款（尾款已付）和全款预售；"
+              "它们已算在上面的柱子里，虚线单独画出。尾款按付尾款的时间计入支付金额。")
 
 
 # ---------------------------------------------------------------- 买家
@@ -401,7 +425,22 @@ def show_refunds(rt: cp.RefundTail | None) -> None:
                                        align_right={"数值"}))
     if rt.curve is None:
         show_note("没有退款单导出，无法按付款后天数看退款曲线。")
-    show_note(PRESALE_ABSENT)
+    if rt.presale is None:
+        show_note(PRESALE_ABSENT)
+    else:
+        ps = rt.presale
+        frame = pd.DataFrame({
+            "预售阶段": ps["stage"],
+            "订单数": [tables.fmt_int(v) for v in ps["paid_orders"]],
+            "支付金额": [_money(v) for v in ps["gmv"]],
+            "退款率": [tables.fmt_pct(v) for v in ps["rate"]],
+            "30 天内": [tables.fmt_pct(v) for v in ps["curve_30"]],
+        })
+        if all(v is None for v in ps["curve_30"]):
+            frame = frame.drop(columns=["30 天内"])
+        _show(frame, caption="其中预售订单（定金/尾款）的退款")
+        show_note("预售订单已包含在上面的大促订单里；退款率 = 订单报表的退款金额 ÷ 支付金额，"
+                  "30 天内 = 付款后 30 天内申请的退款占该阶段的支付金额。")
     if rt.open_days:
         show_note(f"退款期还没结束：最后一个大促日的订单还有 {rt.open_days} 天可申请退款，"
                   "退款率还会上升。")
@@ -453,8 +492,35 @@ def show_competitors(comp: cp.Competitors | None) -> None:
     show_note(f"排名为预热前→窗口内最好的热销排名。"
               f"交易指数由生意参谋按支付金额拟合，不是金额，只能和自己比；窗口内有 "
               f"{comp.window_days} 天快照。")
-    show_note("我们的价格位置：竞品表只有指数，没有价格（竞品导出的价格列没有进入数据仓库），"
-              "无法比较我们与竞品的成交价。")
+    _show_rival_prices(comp)
+
+
+def _show_rival_prices(comp: cp.Competitors) -> None:
+    """Show the competitors' price before vs in the main window, and our price position."""
+    f = comp.frame
+    if not comp.has_prices or f["main_price"].isna().all():
+        show_note("我们的价格位置：竞品导出没有价格列（价格 / 一口价），无法比较我们与竞品的"
+                  "成交价：在竞品分析里勾选价格后重新导出。")
+        return
+    priced = f.loc[f["main_price"].notna()]
+    frame = pd.DataFrame({
+        "竞品": priced["title"],
+        "预热前": [tables.fmt_money(v, decimals=2) for v in priced["before_price"]],
+        "正式期": [tables.fmt_money(v, decimals=2) for v in priced["main_price"]],
+        "变化": [tables.fmt_change(v) for v in priced["price_change"]],
+    })
+    tables.show_html(tables.html_table(frame, align_right=set(frame.columns[1:]),
+                                       caption="竞品价格：预热前最后一天 vs 正式期均价"))
+    if comp.price_position is None:
+        show_note(f"竞品正式期均价 {tables.fmt_money(comp.rival_price, decimals=2)}；我们在正式期"
+                  "没有价位可比的商品成交（或没有宝贝报表），无法给出价格位置。")
+        return
+    side = "高" if comp.price_position > 0 else "低"
+    show_note(f"我们的价格位置：正式期我们价位可比的 {comp.our_items:,} 个商品成交均价 "
+              f"{tables.fmt_money(comp.our_price, decimals=2)}，竞品均价 "
+              f"{tables.fmt_money(comp.rival_price, decimals=2)}，我们{side} "
+              f"{abs(comp.price_position) * 100:.1f}%。成交均价 = 实付（按标价分摊）÷ 件数；"
+              "价位可比 = 均价在最便宜竞品的一半到最贵竞品的两倍之间。")
 
 
 def _index(v: float | None) -> str:
