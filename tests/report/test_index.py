@@ -215,3 +215,16 @@ def test_period_review_variants_have_their_own_labels(home):
     put("demo", "2026-11-22", "period_review_week.status.json", {"ok": True})
     page = index.write_index().read_text("utf-8")
     assert '<a href="demo/2026-11-22/period_review_week.html">周报</a>' in page
+
+
+def test_headline_shows_change_vs_last_week_and_open_anomalies():
+    shown = index._headline({
+        "gmv": "900", "paid_orders": 9, "gmv_vs_last_week": "-100",
+        "anomalies": [{"metric": "gmv"}, {"metric": "uv", "muted_reason": "双11"}],
+    })
+    # last week's same day was 900 + 100 = 1,000: −100 / 1,000 = −10.0 %
+    assert shown[2] == '较上周同日 <b class="down">▼¥100（−10.0%）</b>'
+    assert shown[3] == '异常 <b class="down">1 项</b>'  # the muted one is not open
+    rising = index._headline({"gmv": "1200", "gmv_vs_last_week": "200", "anomalies": []})
+    # 200 / (1,200 − 200) = +20.0 %
+    assert "较上周同日 <b>▲¥200（+20.0%）</b>" in rising and "异常 <b>0 项</b>" in rising

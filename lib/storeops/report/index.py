@@ -194,7 +194,26 @@ def _headline(metrics: dict | None) -> list[str]:
         shown.append(f"{escape(label)} <b>{escape(text)}</b>")
         if len(shown) == MAX_HEADLINES:
             break
-    return shown
+    return shown + _week_and_anomalies(figures)
+
+
+def _week_and_anomalies(figures: dict) -> list[str]:
+    """Return the daily review's change against last week's same day and its open anomalies."""
+    out = []
+    gmv, change = _decimal(figures.get("gmv")), _decimal(figures.get("gmv_vs_last_week"))
+    if change is not None:
+        base = None if gmv is None else gmv - change
+        pct = f"（{float(change / base):+.1%}）".replace("-", "−") if base and base > 0 else ""
+        sign = "▲" if change > 0 else "▼" if change < 0 else ""
+        css = ' class="down"' if change < 0 else ""
+        out.append(f"较上周同日 <b{css}>{sign}{escape(fmt_money(abs(change)))}"
+                   f"{escape(pct)}</b>")
+    found = figures.get("anomalies")
+    if isinstance(found, list):
+        open_ = [a for a in found if isinstance(a, dict) and not a.get("muted_reason")]
+        css = ' class="down"' if open_ else ""
+        out.append(f"异常 <b{css}>{len(open_)} 项</b>")
+    return out
 
 
 def _sorted_reports(entry: StoreDay) -> list[Report]:
