@@ -422,3 +422,10 @@ def test_first_present_coalesces_left_to_right():
 def test_a_lone_star_is_part_of_a_nick_not_a_mask():
     keys = clean.buyer_keys(pd.Series(["a*b", "t**1", "张**"]), b"salt")
     assert keys.notna().tolist() == [True, False, False]
+
+
+def test_money_typed_with_full_width_digits_is_folded_and_other_scripts_refused():
+    values, bad = clean.parse_money(series("１２.５", "－３", "１，２３４元", "٣"))
+    # NFKC: １２.５ -> 12.5 -> "12.50"; －３ -> -3; １，２３４元 -> 1,234 -> "1234.00"
+    assert values.tolist()[:3] == ["12.50", "-3.00", "1234.00"]
+    assert pd.isna(values.iloc[3]) and bad.tolist() == [False, False, False, True]

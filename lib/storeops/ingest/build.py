@@ -235,7 +235,9 @@ def _to_canonical(found: Detected, body: pd.DataFrame, offset: int, *, salt: byt
     frame = out.loc[~refused].assign(_source_row=source_row[~refused].astype("int64"))
     derived: dict[str, pd.DataFrame] = {}
     if kind.sides is not None and not frame.empty:
-        accepted = parsed.loc[frame.index].assign(_source_row=frame["_source_row"])
+        # the parsed rows plus what post derived from them (e.g. buyer keys, computed once)
+        accepted = parsed.loc[frame.index].assign(
+            **{c: frame[c] for c in frame.columns if c not in parsed})
         derived = kind.sides(accepted, ctx)
         notes.extend(n for n in ctx.notes if n not in notes)
     frame = frame.drop_duplicates(subset=list(kind.row_key), keep="last")

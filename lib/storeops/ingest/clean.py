@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 import unicodedata
 from collections.abc import Callable
 
@@ -40,7 +39,7 @@ def normalize_header(raw: object) -> str:
 
 def text(values: pd.Series) -> pd.Series:
     """Strip cells, normalize odd spaces, and turn missing markers into NA (string dtype)."""
-    s = values.astype("string").str.replace("[\u3000\xa0]", " ", regex=True).str.strip()
+    s = values.astype("string[pyarrow]").str.replace("[\u3000\xa0]", " ", regex=True).str.strip()
     return s.mask(s.isin(MISSING))
 
 
@@ -59,14 +58,21 @@ def parse_id(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """
     s = text(values)
     # One pass of plain (Arrow-native) patterns: no back-references, no flags.
-    s = s.str.replace(r'^="?|"$|^\'|^[Ii][Dd][:：]\s*|\.0+$', "", regex=True).str.strip()
+    s = s.str.replace(r'^="?|"$|^\'|^[Ii][Dd][:：][ \t]*|\.0+$', "", regex=True).str.strip()
     bad = s.str.contains(r"^[0-9.]+[eE][+-]?[0-9]+$", regex=True).fillna(False)
     s = s.mask(s.isin(MISSING) | bad)
     return s, bad.astype(bool)
 
 
-_MONEY_STRIP = re.compile(r"[¥￥,，元\s]")
-_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+# Pattern texts, not compiled patterns, and explicit whitespace instead of \s: pandas runs
+# such patterns in Arrow (RE2) and falls back to a Python loop per cell otherwise. Cells reach
+# them through text(), which has turned full-width and no-break spaces into plain ones.
+_SPACE = r"[ \t\r\n\f\v]"
+_NON_SPACE = r"[^ \t\r\n\f\v]"
+_MONEY_STRIP = r"[¥￥,，元 \t\r\n\f\v]"
+_DECIMAL = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$"
+_WIDE_NUMBER = "[\uff10-\uff19\uff0e\uff0c\uff0d\uff0b]"
+"""Full-width digits and signs (typed by hand in an IME): folded to ASCII before parsing."""
 
 
 def _scaled_units(s: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -90,7 +96,11 @@ def parse_money(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         cells that are present but not a number (e.g. ``"无退款申请"`` is *not* flagged: it is
         the platform's placeholder for "no refund" and becomes NA).
     """
-    s = text(values).str.replace(_MONEY_STRIP, "", regex=True)
+    s = text(values)
+    wide = s.str.contains(_WIDE_NUMBER, regex=True).fillna(False).astype(bool)
+    if wide.any():
+        s = s.mask(wide, s[wide].map(lambda v: unicodedata.normalize("NFKC", v)))
+    s = s.str.replace(_MONEY_STRIP, "", regex=True)
     s = s.mask(s.isin({"无退款申请", "无"}) | s.isin(MISSING))
     number, scale = _scaled_units(s)
     ok = number.str.match(_DECIMAL).fillna(False)
@@ -131,7 +141,7 @@ def _to_cents_text(number: str) -> str:
 
 def parse_int(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Parse counts: ``"1,234"``, ``"12人"``, ``"3件"``, ``"1.5万"`` -> Int64 (NA when missing)."""
-    s = text(values).str.replace(r"[,，\s人件个次笔单]", "", regex=True)
+    s = text(values).str.replace(r"[,， \t\r\n\f\v人件个次笔单]", "", regex=True)
     s = s.mask(s.isin(MISSING))
     number, scale = _scaled_units(s)
     as_float = pd.to_numeric(number, errors="coerce").astype("float64")
@@ -145,7 +155,7 @@ def parse_int(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def parse_float(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Parse plain numbers and durations: ``"18秒"``, ``"3.2"`` -> Float64."""
-    s = text(values).str.replace(r"[,，\s秒]", "", regex=True)
+    s = text(values).str.replace(r"[,， \t\r\n\f\v秒]", "", regex=True)
     s = s.mask(s.isin(MISSING))
     number, scale = _scaled_units(s)
     as_float = pd.to_numeric(number, errors="coerce")
@@ -160,7 +170,7 @@ def parse_ratio(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     A bare number above 1 for a ratio is flagged bad (the column was probably percent
     without the sign); the caller decides whether that refuses the row or the column.
     """
-    s = text(values).str.replace(r"[,，\s]", "", regex=True)
+    s = text(values).str.replace(r"[,， \t\r\n\f\v]", "", regex=True)
     s = s.mask(s.isin(MISSING))
     pct = s.str.endswith("%").fillna(False)
     number = pd.to_numeric(s.str.rstrip("%"), errors="coerce").astype("Float64")
@@ -265,9 +275,10 @@ def split_region(address: pd.Series) -> tuple[pd.Series, pd.Series]:
     City is the second space-separated part when present and not masked, else NA.
     """
     s = text(address)
-    first = s.str.replace(r"\s.*$", "", regex=True)
-    has_second = s.str.contains(r"\s", regex=True).fillna(False).astype(bool)
-    second = s.str.replace(r"^\S+\s+", "", regex=True).str.replace(r"\s.*$", "", regex=True)
+    first = s.str.replace(_SPACE + ".*$", "", regex=True)
+    has_second = s.str.contains(_SPACE, regex=True).fillna(False).astype(bool)
+    second = (s.str.replace("^" + _NON_SPACE + "+" + _SPACE + "+", "", regex=True)
+              .str.replace(_SPACE + ".*$", "", regex=True))
     province = map_uniques(first, _PROVINCE_FORMS.get)
     unresolved = s.notna() & province.isna()
     if unresolved.any():

@@ -74,21 +74,30 @@ def presale_stage(frame: pd.DataFrame) -> pd.Series | None:
         before; '全款预售' for a presale order paid in full. None when the export has none of
         the presale columns (a stored stage is then kept).
     """
-    if not any(c in frame for c in PRESALE_COLUMNS):
+    present = [c for c in PRESALE_COLUMNS if c in frame]
+    if not present:
         return None
+    out = pd.Series(pd.NA, index=frame.index, dtype="string")
+    # only rows with some marker are looked at (most orders are not presale orders)
+    any_marker = pd.Series(False, index=frame.index)
+    for name in present:
+        any_marker |= frame[name].astype("string").str.strip().fillna("").ne("")
+    rows = frame.loc[any_marker.to_numpy()]
+    if rows.empty:
+        return out
 
     def column(name: str) -> list:
-        if name not in frame:
-            return [None] * len(frame)
-        return [None if pd.isna(v) else str(v).strip() or None for v in frame[name]]
+        if name not in rows:
+            return [None] * len(rows)
+        return [None if pd.isna(v) else str(v).strip() or None for v in rows[name]]
 
-    status = column("status")
     marked = [bool(r or d) for r, d in zip(column("deposit_rank"), column("deposit_order_id"),
                                            strict=True)]
     stages = [_stage_of(i, f, m, s in PAID_CODES)
               for i, f, m, s in zip(column("stage_info"), column("presale_flag"), marked,
-                                    status, strict=True)]
-    return pd.Series(stages, index=frame.index, dtype="string")
+                                    column("status"), strict=True)]
+    out.loc[rows.index] = pd.array(stages, dtype="string")
+    return out
 
 
 def _orders(frame: pd.DataFrame, ctx: FileContext) -> pd.DataFrame:
@@ -132,9 +141,16 @@ def buyer_contacts(frame: pd.DataFrame, ctx: FileContext) -> dict[str, pd.DataFr
     Columns empty in the whole file are left out, so an export masked at source does not
     erase what an earlier one loaded.
     """
-    keys = clean.buyer_identity(frame, ctx.salt)
+    keys = (frame["buyer_key"] if "buyer_key" in frame  # derived by the post hook already
+            else clean.buyer_identity(frame, ctx.salt))
     if keys is None or "paid_at" not in frame or "order_id" not in frame:
         return {}
+    # each buyer's latest paid row first, so names and phones are cleaned once per buyer
+    latest = _latest_contact(pd.DataFrame({
+        "buyer_key": keys, "last_paid_at": frame["paid_at"], "last_order_id": frame["order_id"],
+        "_row": range(len(frame))}).dropna(subset=["buyer_key", "last_paid_at"]))
+    frame = frame.iloc[latest["_row"].to_numpy()].reset_index(drop=True)
+    keys = latest["buyer_key"]
     empty = pd.Series(pd.NA, index=frame.index, dtype="string")
     nick = clean.text(frame["buyer_nick"]) if "buyer_nick" in frame else empty
     province, city = (clean.split_region(frame["receiver_address"])
