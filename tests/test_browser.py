@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import html as html_mod
 import json
-import os
 import re
-import shutil
 import subprocess
 from datetime import date
 from pathlib import Path
@@ -42,28 +40,6 @@ FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
          "--force-device-scale-factor=1", "--allow-file-access-from-files",
          "--virtual-time-budget=5000")
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="session")
-def chromium() -> str:
-    """Path of chromium; installed with apt-get when missing and root, else skip loudly."""
-    exe = shutil.which("chromium")
-    if exe is None:
-        if os.geteuid() != 0:
-            pytest.skip("!!! BROWSER TESTS SKIPPED: `chromium` is not on PATH and we are not "
-                        "root to install it — run `sudo apt-get install -y chromium` !!!")
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, timeout=600)
-        packages = ["chromium"]
-        fonts = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True,
-                               check=False) if shutil.which("fc-list") else None
-        if fonts is None or not fonts.stdout.strip():
-            packages.append("fonts-noto-cjk")  # CJK glyphs, as on the owner's phone
-        subprocess.run(["apt-get", "install", "-y", "-qq", *packages], check=True, env=env,
-                       timeout=900)
-        exe = shutil.which("chromium")
-        assert exe, "apt-get install chromium succeeded but chromium is not on PATH"
-    return exe
 
 
 @pytest.fixture(scope="module")

@@ -91,23 +91,6 @@ def _wait(what: str, probe: Callable[[], Any], *, timeout: float, log: Path | No
 
 
 @pytest.fixture(scope="module")
-def chromium() -> str:
-    """Path of chromium; installed with apt-get when missing and root, else skip loudly."""
-    exe = shutil.which("chromium")
-    if exe is None:
-        if os.geteuid() != 0:
-            pytest.skip("!!! LAB BROWSER TEST SKIPPED: `chromium` is not on PATH and we are "
-                        "not root to install it — run `sudo apt-get install -y chromium` !!!")
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, timeout=600)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env,
-                       timeout=900)
-        exe = shutil.which("chromium")
-        assert exe, "apt-get install chromium succeeded but chromium is not on PATH"
-    return exe
-
-
-@pytest.fixture(scope="module")
 def lab(tmp_path_factory) -> Iterator[str]:
     """A running JupyterLab on a small demo store; yields its base URL."""
     tmp = tmp_path_factory.mktemp("lab")

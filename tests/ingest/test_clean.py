@@ -425,7 +425,11 @@ def test_a_lone_star_is_part_of_a_nick_not_a_mask():
 
 
 def test_money_typed_with_full_width_digits_is_folded_and_other_scripts_refused():
-    values, bad = clean.parse_money(series("１２.５", "－３", "１，２３４元", "٣"))
-    # NFKC: １２.５ -> 12.5 -> "12.50"; －３ -> -3; １，２３４元 -> 1,234 -> "1234.00"
+    wide = str.maketrans("0123456789.,-", "\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17"
+                                           "\uff18\uff19\uff0e\uff0c\uff0d")
+    arabic_three = "\u0663"
+    values, bad = clean.parse_money(series("12.5".translate(wide), "-3".translate(wide),
+                                           "1,234".translate(wide) + "元", arabic_three))
+    # NFKC folds them: 12.5 -> "12.50"; -3 -> "-3.00"; 1,234元 -> "1234.00"; Arabic 3 refused
     assert values.tolist()[:3] == ["12.50", "-3.00", "1234.00"]
     assert pd.isna(values.iloc[3]) and bad.tolist() == [False, False, False, True]
