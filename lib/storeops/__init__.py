@@ -11,6 +11,8 @@ Ad-hoc questions, one line each (in JupyterLab: ``make lab``, kernel "storeops")
     shop.daily("gmv", "2026-11-01", "2026-11-26", by="item", key="<item title>")
     shop.sql("SELECT ... FROM orders WHERE paid_at >= $d", d="2026-11-01")  # DuckDB, read-only
     shop.plot(shop.metric("conversion_rate", "2026-09-01", "2026-11-26", by="week"))
+    # 新客占比 by week and province, last 8 weeks (one row per week × province)
+    shop.metric("new_buyer_share", "2026-09-28", "2026-11-22", by=["week", "province"])
 
 Where to look next:
 
