@@ -404,3 +404,77 @@ def test_new_figures_in_the_metrics_json(gap_con):
     # (D-1 = 11-25) first bought on 08-28 -> new 2, returning 1
     nov = got["new_vs_returning"]["2026-11"]
     assert (nov["new_buyers"], nov["returning_buyers"]) == (2, 1)
+
+
+# ---------------------------------------------------------------- per-buyer temp tables (cache)
+
+
+def test_cached_facts_follow_the_report_day_and_the_window(con, home):
+    # One read-only connection asked for D, then D - 31, then D again: each answer equals the
+    # one of a fresh connection, so the temp tables are rebuilt when the day changes.
+    # At D - 31 (10-26) the buyers with orders by then: b (0 d), c (19), d (20), e (69), h (9):
+    # active b c d h, lost e (a's order is D - 30, after that day)
+    early = D - timedelta(days=31)
+    assert customers.lifecycle(con, D).now == {"active": 2, "sleeping": 3, "lost": 1}
+    assert customers.lifecycle(con, early).now == {"active": 4, "sleeping": 0, "lost": 1}
+    assert customers.lifecycle(con, D).now == {"active": 2, "sleeping": 3, "lost": 1}
+    # a 60-day window (a b c d h e's second order; e's first is 100 days back): 6 buyers, none
+    # with two orders; back to the default window: e repeats again
+    assert (customers.repurchase(con, D, window_days=60).repeat_buyers,
+            customers.repurchase(con, D).repeat_buyers) == (0, 1)
+    fresh = warehouse.connect("t", read_only=True)
+    for day in (D, early):
+        assert customers.rfm(con, day).counts() == customers.rfm(fresh, day).counts()
+        assert customers.recall(con, day).buyers.equals(customers.recall(fresh, day).buyers)
+    fresh.close()
+
+
+def test_writable_connection_never_answers_from_stale_tables(home):
+    _warehouse("w")
+    con = warehouse.connect("w", read_only=False)
+    assert customers.lifecycle(con, D).now["active"] == 2
+    # a new buyer pays on D - 1 on the same connection: one more active buyer right away
+    warehouse.upsert(con, "orders", pd.DataFrame({
+        "shop_id": ["w"], "order_id": ["99"], "buyer_key": ["new"],
+        "created_at": [_at(1) - timedelta(minutes=5)], "paid_at": [_at(1)],
+        "paid_amount": ["10.00"], "refund_amount": [None]}))
+    assert customers.lifecycle(con, D).now["active"] == 3
+    assert customers.identity(con, D).buyers == 8  # a b c d e h f (refunded only) + new
+    con.close()
+
+
+@pytest.mark.parametrize("n", [1, 2, 4, 5, 6, 7, 9, 10, 11, 14, 37, 100])
+def test_quintile_positions_pick_the_ceil_jn_over_5_th_value(n):
+    # c_j = ceil(j n / 5); the position (c_j - 0.5) / n times n lies strictly between c_j - 1
+    # and c_j, so the ceil(q n)-th smallest value (percentile_disc) is the c_j-th
+    for j, q in enumerate(customers.quintile_positions(n), start=1):
+        c = -(-j * n // 5)
+        assert c - 1 < q * n < c
+        assert math.ceil(q * n) == c
+
+
+def test_rfm_scores_equal_ranks_on_many_ties(home):
+    # 23 buyers with heavy ties in every dimension; scores by the cut values must equal
+    # 1 + floor(5 (rank - 1) / n) computed here with pandas ranks
+    rows = []
+    for b in range(23):
+        for k in range(1 + b % 3):
+            rows.append((f"k{b:02d}", 5 + (b % 4) * 20 + k, f"{10 * (1 + b % 5)}.00", None, []))
+    _orders_and_lines("ties", rows, _at)
+    con = warehouse.connect("ties", read_only=True)
+    frame = pd.DataFrame(rows, columns=["buyer", "days", "paid", "ref", "lines"]).assign(
+        paid=lambda d: d["paid"].map(Decimal))
+    per = frame.groupby("buyer").agg(last=("days", "min"), f=("days", "size"), m=("paid", "sum"))
+    n = len(per)
+
+    def score(values: pd.Series) -> pd.Series:
+        return 1 + (5 * (values.rank(method="min") - 1) // n).astype(int)
+
+    r, f, m = score(-per["last"]), score(per["f"]), score(per["m"].astype(float))
+    want: dict[str, int] = {}
+    for flags in zip(r >= 3, f >= 3, m >= 3, strict=True):
+        name = customers.SEGMENTS[tuple(bool(x) for x in flags)]
+        want[name] = want.get(name, 0) + 1
+    got = {k: v for k, v in customers.rfm(con, D).counts().items() if v}
+    assert got == want
+    con.close()

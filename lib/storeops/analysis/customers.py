@@ -53,11 +53,21 @@ quantiles by nearest rank (the smallest d with at least q of the buyers at or be
 新客 vs 老客 by month: a buyer is new (新客) in the calendar month of their first effective
 order and returning (老客) in any later month; GMV and orders of each group are those of its
 buyers' effective orders paid in the month; 客单价 = 支付金额 ÷ 订单数.
+
+Speed: the orders table is grouped by buyer once per connection and report day, into the
+temp table ``cust_buyers`` (``sql/cust_build_buyers.sql``: first, last, counts, 支付金额, window
+totals, RFM scores, months with orders); the buyers whose first order is recent get their
+whole order history copied into ``cust_new_orders`` and their first two orders into
+``cust_new_buyers``. Every function answers from these. Temp tables are private to the
+connection and allowed on a read-only one; there they are reused by later calls (nothing can
+write the warehouse while it is open read-only). On a writable connection they are rebuilt
+by every call, so a function never answers from orders that have changed since.
 """
 
 from __future__ import annotations
 
 import logging
+import weakref
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -117,6 +127,111 @@ REPURCHASE_WITHIN = 90
 FIRST_LOOKBACK = 180
 """新客90天复购率: first orders paid from this many days before the report day."""
 
+MAX_MONTHS = 63
+"""新客 vs 老客: at most this many calendar months (``cust_buyers.months_active`` holds 63)."""
+
+
+# ---------------------------------------------------------------- per-buyer facts (temp tables)
+
+
+@dataclass(slots=True)
+class _Built:
+    """What the temp tables of one connection were built for (cache state)."""
+
+    read_only: bool
+    buyers: tuple[date, int, date] | None = None  # (day, window_days, before)
+    newcomers: tuple[date, date] | None = None  # (day, since)
+
+
+_STATE: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, _Built] = (
+    weakref.WeakKeyDictionary())
+
+
+def _state(con: duckdb.DuckDBPyConnection) -> _Built:
+    """Return the cache state of ``con``; a writable connection never reuses its tables."""
+    state = _STATE.get(con)
+    if state is None:
+        row = warehouse.query_rows(con, "cust_access_mode")[0]
+        state = _Built(read_only=bool(row["read_only"]))
+        _STATE[con] = state
+    if not state.read_only:
+        state.buyers = state.newcomers = None
+    return state
+
+
+def default_since(day: date) -> date:
+    """
+    Return the first day of the recent first orders kept by default (``cust_new_orders``).
+
+    The earliest day any function needs with its default parameters: the first cohort month
+    of 12, the 365-day window of the days to the second order, the 新客90天复购率 first orders.
+    """
+    return min(first_cohort_month(day, 12), day - timedelta(days=WINDOW_DAYS - 1),
+               day - timedelta(days=FIRST_LOOKBACK))
+
+
+def quintile_positions(n: int) -> list[float]:
+    """
+    Return the quantile positions of the four RFM cut values among ``n`` buyers.
+
+    The score 1 + floor(5 k / n) (k = buyers strictly worse) is at least j + 1 exactly when
+    the value is above the c_j-th smallest, c_j = ceil(j n / 5). ``quantile_disc`` at
+    (c_j - 0.5) / n returns that value (the ceil(q n)-th smallest, away from rounding edges).
+
+    Returns
+    -------
+    list of float
+        Four positions in (0, 1); arbitrary valid positions when ``n`` is 0.
+    """
+    if n <= 0:
+        return [0.2, 0.4, 0.6, 0.8]
+    return [((j * n + 4) // 5 - 0.5) / n for j in range(1, 5)]
+
+
+def prepare(con: duckdb.DuckDBPyConnection, day: date, *, window_days: int | None = None,
+            before: date | None = None, since: date | None = None) -> None:
+    """
+    Build the per-buyer temp tables of ``day`` on ``con`` unless they are there already.
+
+    Parameters
+    ----------
+    con : duckdb connection
+        The store's warehouse (read-only connections keep the tables between calls).
+    day : date
+        Report day.
+    window_days : int or None
+        Window of ``cust_buyers`` (days); None: any, :data:`WINDOW_DAYS` when building.
+    before : date or None
+        Day of ``cust_buyers.last_before_at``; None: any, ``day - COMPARE_DAYS`` when building.
+    since : date or None
+        Also build ``cust_new_orders`` / ``cust_new_buyers`` for the buyers whose first
+        effective order was paid on or after this day; None: not needed.
+    """
+    state = _state(con)
+    have = state.buyers
+    fits = (have is not None and have[0] == day
+            and (window_days is None or have[1] == window_days)
+            and (before is None or have[2] == before))
+    if not fits:
+        window = WINDOW_DAYS if window_days is None else window_days
+        cut = day - timedelta(days=COMPARE_DAYS) if before is None else before
+        if window < 1:
+            raise ValueError(f"需要 window_days ≥ 1，收到 {window}")
+        warehouse.query_rows(con, "cust_build_buyers", day=day, window=window, before=cut)
+        buyers = int(warehouse.query_rows(con, "cust_window_buyers")[0]["buyers"])
+        warehouse.query_rows(con, "cust_build_rfm_cuts", positions=quintile_positions(buyers))
+        if have is None or have[0] != day:
+            state.newcomers = None
+        state.buyers = (day, window, cut)
+    if since is None:
+        return
+    kept = state.newcomers
+    if kept is None or kept[0] != day or kept[1] > since:
+        start = min(since, default_since(day))
+        warehouse.query_rows(con, "cust_build_new_orders", day=day, since=start)
+        warehouse.query_rows(con, "cust_build_new_buyers")
+        state.newcomers = (day, start)
+
 
 # ---------------------------------------------------------------- identity
 
@@ -153,6 +268,7 @@ class Identity:
 
 def identity(con: duckdb.DuckDBPyConnection, day: date) -> Identity:
     """Count the paid orders up to ``day`` and those carrying a buyer key."""
+    prepare(con, day)
     row = warehouse.query_rows(con, "cust_identity", day=day)[0]
     return Identity(int(row["paid_orders"]), int(row["keyed_orders"]), int(row["buyers"]))
 
@@ -226,8 +342,9 @@ def lifecycle(con: duckdb.DuckDBPyConnection, day: date, *, sleeping_days: int =
     if not _has_keys(con, day):
         return None
     before = day - timedelta(days=compare_days)
+    prepare(con, day, window_days=WINDOW_DAYS, before=before)
     rows = warehouse.query_rows(con, "cust_lifecycle", day=day, before=before,
-                                sleeping=sleeping_days, lost=lost_days, window=WINDOW_DAYS)
+                                sleeping=sleeping_days, lost=lost_days)
     now = dict.fromkeys(STATES, 0)
     then = dict.fromkeys(STATES, 0)
     risk = Decimal(0)
@@ -293,8 +410,8 @@ def rfm(con: duckdb.DuckDBPyConnection, day: date, *, window_days: int = WINDOW_
     """
     if not _has_keys(con, day):
         return None
-    rows = warehouse.query_rows(con, "cust_rfm_segments", day=day, window=window_days,
-                                high=high_score)
+    prepare(con, day, window_days=window_days)
+    rows = warehouse.query_rows(con, "cust_rfm_segments", day=day, high=high_score)
     got = {(r["r_high"], r["f_high"], r["m_high"]): r for r in rows}
     total_gmv = sum((r["gmv"] for r in rows), Decimal(0))
     records = []
@@ -360,7 +477,8 @@ def repurchase(con: duckdb.DuckDBPyConnection, day: date, *,
     """
     if not _has_keys(con, day):
         return None
-    row = warehouse.query_rows(con, "cust_repurchase", day=day, window=window_days)[0]
+    prepare(con, day, window_days=window_days)
+    row = warehouse.query_rows(con, "cust_repurchase")[0]
     buyers, repeat = int(row["buyers"]), int(row["repeat_buyers"])
     return Repurchase(day, window_days, buyers, repeat, metrics.ratio(repeat, buyers))
 
@@ -404,7 +522,8 @@ def cohorts(con: duckdb.DuckDBPyConnection, day: date, *, months: int = 12,
     if not _has_keys(con, day):
         return None
     first = first_cohort_month(day, months)
-    rows = warehouse.query_rows(con, "cust_cohorts", day=day, first_month=first)
+    prepare(con, day, since=first)
+    rows = warehouse.query_rows(con, "cust_cohorts", first_month=first)
     last_index = day.year * 12 + day.month
     table: dict[date, dict[str, Any]] = {}
     for r in rows:
@@ -492,9 +611,10 @@ def first_repurchase(con: duckdb.DuckDBPyConnection, day: date, *,
     if not _has_keys(con, day):
         return None
     start, end = day - timedelta(days=lookback_days), day - timedelta(days=within_days)
-    row = warehouse.query_rows(con, "cust_first_repurchase", day=day, first_start=start,
+    prepare(con, day, since=start)
+    row = warehouse.query_rows(con, "cust_first_repurchase", first_start=start,
                                first_end=end, within=within_days)[0]
-    items = warehouse.query_rows(con, "cust_first_item_repurchase", day=day, first_start=start,
+    items = warehouse.query_rows(con, "cust_first_item_repurchase", first_start=start,
                                  first_end=end, within=within_days)
     by_item = pd.DataFrame(
         [(r["item_key"], r["title"], int(r["buyers"]), int(r["repeat_buyers"]),
@@ -610,7 +730,8 @@ def second_order_gap(con: duckdb.DuckDBPyConnection, day: date, *,
     if not _has_keys(con, day):
         return None
     since = day - timedelta(days=window_days - 1)
-    rows = warehouse.query_rows(con, "cust_second_order_days", day=day, since=since)
+    prepare(con, day, since=since)
+    rows = warehouse.query_rows(con, "cust_second_order_days", since=since)
     counts = pd.DataFrame([(int(r["days"]), int(r["buyers"])) for r in rows],
                           columns=["days", "buyers"])
     quantiles = {name: nearest_rank(counts, q) for name, q in QUANTILES.items()}
@@ -661,7 +782,7 @@ def new_vs_returning(con: duckdb.DuckDBPyConnection, day: date, *, months: int =
     day : date
         Report day; orders after it are ignored.
     months : int
-        Calendar months shown, the report day's month included.
+        Calendar months shown, the report day's month included (1 to :data:`MAX_MONTHS`).
     top : int
         Items listed in each of the two item tables.
 
@@ -670,10 +791,14 @@ def new_vs_returning(con: duckdb.DuckDBPyConnection, day: date, *, months: int =
     NewReturning or None
         None when no paid order carries a buyer key.
     """
+    if not 0 < months <= MAX_MONTHS:
+        raise ValueError(f"需要 0 < months ≤ {MAX_MONTHS}，收到 {months}")
     if not _has_keys(con, day):
         return None
     first = first_cohort_month(day, months)
-    rows = warehouse.query_rows(con, "cust_new_returning", day=day, first_month=first)
+    prepare(con, day, since=first)
+    rows = warehouse.query_rows(con, "cust_new_returning", day=day, first_month=first,
+                                months=months)
     table: dict[date, dict[str, Any]] = {}
     for r in rows:
         side = "new" if r["is_new"] else "returning"
@@ -702,7 +827,9 @@ def new_vs_returning(con: duckdb.DuckDBPyConnection, day: date, *, months: int =
                "new_gmv", "returning_gmv", "new_aov", "returning_aov", "new_share",
                "new_gmv_share", "partial"]
     frame = pd.DataFrame(records, columns=columns)
-    items = warehouse.query_rows(con, "cust_item_new_returning", day=day, start=first)
+    shared = bool(warehouse.query_rows(con, "cust_unpaid_lines")[0]["shared"])
+    items = warehouse.query_rows(con, "cust_item_new_returning", day=day, start=first,
+                                 shared=shared)
     item_cols = ["item_key", "title", "buyers", "orders", "gmv"]
 
     def _top(is_first: bool) -> pd.DataFrame:
@@ -780,15 +907,15 @@ def recall(con: duckdb.DuckDBPyConnection, day: date, *, recall_days: int = 30,
     """
     if not _has_keys(con, day):
         return None
+    prepare(con, day, window_days=WINDOW_DAYS)
     rows = warehouse.query_rows(con, "cust_recall", day=day, recall=recall_days,
                                 sleeping=sleeping_days, lost=lost_days, high=high_score,
-                                window=WINDOW_DAYS, entering=ENTERING_DAYS,
+                                entering=ENTERING_DAYS,
                                 first_min=first_days[0],
                                 first_max=first_days[1])
     columns = ["list", "buyer_key", "last_order_id", "last_paid_at", "last_amount",
                "days_since", "orders", "gmv", "orders_ever", "m_score"]
-    frame = pd.DataFrame([[r[c] for c in columns] for r in rows], columns=columns)
-    return Recall(day, recall_days, frame)
+    return Recall(day, recall_days, pd.DataFrame(rows, columns=columns))
 
 
 # ---------------------------------------------------------------- figures

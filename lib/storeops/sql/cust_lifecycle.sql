@@ -1,46 +1,25 @@
--- Lifecycle state of every buyer as of $day and as of $before (= $day - 30), cross-tabulated.
--- An effective order: paid on or before the day, with a buyer key, not fully refunded.
+-- Lifecycle state of every buyer of cust_buyers (cust_build_buyers.sql) as of $day and as of
+-- $before (= $day - 30; cust_buyers.last_before_at was built for it), cross-tabulated.
 -- Days since the last effective order d: active d <= $sleeping; sleeping $sleeping < d <= $lost;
 -- lost d > $lost. state_before is 'new' for buyers whose first effective order is after $before.
--- gmv_window: 支付金额 of each group's effective orders paid in the $window days ending $day.
+-- gmv_window: 支付金额 of each group's effective orders paid in the window of cust_buyers (the
+-- 365 days ending $day).
 WITH
-source AS (
-    SELECT
-        buyer_key,
-        paid_at::DATE AS paid_day,
-        paid_amount
-    FROM orders
-    WHERE buyer_key IS NOT NULL
-      AND paid_at IS NOT NULL
-      AND paid_at < ($day + 1)::TIMESTAMP
-      AND coalesce(refund_amount, 0) < paid_amount
-),
-
-buyers AS (
-    SELECT
-        buyer_key,
-        max(paid_day) AS last_now,
-        max(paid_day) FILTER (WHERE paid_day <= $before) AS last_before,
-        coalesce(sum(paid_amount) FILTER (WHERE paid_day > $day - $window), 0) AS gmv_window
-    FROM source
-    GROUP BY buyer_key
-),
-
 states AS (
     SELECT
         CASE
-            WHEN last_before IS NULL THEN 'new'
-            WHEN $before - last_before <= $sleeping THEN 'active'
-            WHEN $before - last_before <= $lost THEN 'sleeping'
+            WHEN last_before_at IS NULL THEN 'new'
+            WHEN $before - last_before_at::DATE <= $sleeping THEN 'active'
+            WHEN $before - last_before_at::DATE <= $lost THEN 'sleeping'
             ELSE 'lost'
         END AS state_before,
         CASE
-            WHEN $day - last_now <= $sleeping THEN 'active'
-            WHEN $day - last_now <= $lost THEN 'sleeping'
+            WHEN $day - last_at::DATE <= $sleeping THEN 'active'
+            WHEN $day - last_at::DATE <= $lost THEN 'sleeping'
             ELSE 'lost'
         END AS state_now,
         gmv_window
-    FROM buyers
+    FROM cust_buyers
 )
 
 SELECT

@@ -1,42 +1,27 @@
--- RFM of the buyers with an effective order in the $window days ending $day, by high/low flags.
--- R = days since the last effective order, F = effective orders, M = their 支付金额 (元).
--- Each score is 1 + floor(5 * k / n): k = buyers strictly worse on that dimension (older,
--- fewer orders, less money), n = buyers in the window; ties share a score (quintiles).
+-- RFM of the buyers of cust_buyers (cust_build_buyers.sql) with an effective order in its
+-- window (the 365 days ending $day), by high/low flags. R = days since the last effective
+-- order, F = effective orders, M = their 支付金额 (元), all in the window. Each score is
+-- 1 + floor(5 * k / n): k = buyers strictly worse on that dimension (older, fewer orders, less
+-- money), n = buyers in the window; ties share a score (quintiles), computed as 1 + the number
+-- of cut values of cust_rfm_cuts (cust_build_rfm_cuts.sql) below the buyer's value.
 -- A dimension is high when its score >= $high.
 WITH
-source AS (
-    SELECT
-        buyer_key,
-        paid_at::DATE AS paid_day,
-        paid_amount
-    FROM orders
-    WHERE buyer_key IS NOT NULL
-      AND paid_at IS NOT NULL
-      AND paid_at < ($day + 1)::TIMESTAMP
-      AND paid_at >= ($day - $window + 1)::TIMESTAMP
-      AND coalesce(refund_amount, 0) < paid_amount
-),
-
-buyers AS (
-    SELECT
-        buyer_key,
-        $day - max(paid_day) AS recency_days,
-        count(*) AS frequency,
-        sum(paid_amount) AS monetary
-    FROM source
-    GROUP BY buyer_key
-),
-
 scored AS (
     SELECT
-        *,
-        (1 + floor(5 * (rank() OVER (ORDER BY recency_days DESC) - 1) / count(*) OVER ()))
-            ::INTEGER AS r_score,
-        (1 + floor(5 * (rank() OVER (ORDER BY frequency) - 1) / count(*) OVER ()))
-            ::INTEGER AS f_score,
-        (1 + floor(5 * (rank() OVER (ORDER BY monetary) - 1) / count(*) OVER ()))
-            ::INTEGER AS m_score
-    FROM buyers
+        $day - b.last_at::DATE AS recency_days,
+        b.orders_window AS frequency,
+        b.gmv_window AS monetary,
+        1 + (b.last_at::DATE > c.r_cuts[1])::INTEGER + (b.last_at::DATE > c.r_cuts[2])::INTEGER
+          + (b.last_at::DATE > c.r_cuts[3])::INTEGER + (b.last_at::DATE > c.r_cuts[4])::INTEGER
+            AS r_score,
+        1 + (b.orders_window > c.f_cuts[1])::INTEGER + (b.orders_window > c.f_cuts[2])::INTEGER
+          + (b.orders_window > c.f_cuts[3])::INTEGER + (b.orders_window > c.f_cuts[4])::INTEGER
+            AS f_score,
+        1 + (b.gmv_window > c.m_cuts[1])::INTEGER + (b.gmv_window > c.m_cuts[2])::INTEGER
+          + (b.gmv_window > c.m_cuts[3])::INTEGER + (b.gmv_window > c.m_cuts[4])::INTEGER
+            AS m_score
+    FROM cust_buyers AS b, cust_rfm_cuts AS c
+    WHERE b.orders_window > 0
 )
 
 SELECT

@@ -1,32 +1,12 @@
 -- Days from the first to the second effective order (pay dates; 0 = same day), per number of
--- days, for buyers whose first effective order was paid on or after $since and whose second
--- was paid on or before $day. An effective order: paid on or before $day, with a buyer key,
--- not fully refunded.
-WITH
-source AS (
-    SELECT
-        buyer_key,
-        paid_at
-    FROM orders
-    WHERE buyer_key IS NOT NULL
-      AND paid_at IS NOT NULL
-      AND paid_at < ($day + 1)::TIMESTAMP
-      AND coalesce(refund_amount, 0) < paid_amount
-),
-
-buyers AS (
-    SELECT
-        buyer_key,
-        min(paid_at, 2) AS firsts
-    FROM source
-    GROUP BY buyer_key
-)
-
+-- days, for buyers whose first effective order was paid on or after $since and who have a
+-- second (paid on or before the report day). From cust_new_buyers
+-- (cust_build_new_buyers.sql), built from a day on or before $since.
 SELECT
-    firsts[2]::DATE - firsts[1]::DATE AS days,
+    second_at::DATE - first_at::DATE AS days,
     count(*) AS buyers
-FROM buyers
-WHERE len(firsts) >= 2
-  AND firsts[1] >= $since::TIMESTAMP
+FROM cust_new_buyers
+WHERE second_at IS NOT NULL
+  AND first_at >= $since::TIMESTAMP
 GROUP BY days
 ORDER BY days
