@@ -149,31 +149,35 @@ def test_the_rejects_csv_keeps_formula_text_inert(built):
         assert {QUOTE + order_id, QUOTE + nick, QUOTE + amount} <= set(shown), (nick, shown)
 
 
-def test_the_recall_csvs_are_inert_and_hold_no_nickname(built):
+def test_the_recall_csvs_are_inert_and_their_nicknames_neutralised(built):
     home, _, _ = built
     files = sorted((home / "reports/hostile/2026-11-26/private").glob("recall_*.csv"))
     assert len(files) == 4, files
     cells = [c for f in files for c in _csv_cells(f)]
     assert len(cells) > 9 * 4  # a header and rows
     assert _live(cells) == []
-    # buyers are hashed to 买家编号 at ingest: no nickname, formula-looking or not, gets here
-    nicks = {n for n in audit.buyer_names("hostile") if len(n) > 3}
-    assert any(n.startswith(FORMULA_START) for n in nicks)
-    text = "\n".join(f.read_text("utf-8-sig") for f in files)
-    assert [n for n in nicks if n in text] == []
+    # the private lists carry the buyers' nicks (for SMS/CRM tools) from buyer_contacts: a
+    # formula-looking nick is there only behind the neutralising apostrophe
+    nicks = {n for n in audit.buyer_names("hostile") if n.startswith(FORMULA_START)}
+    assert nicks
+    listed = [c for c in cells if c.lstrip("'") in nicks]
+    assert listed, "no hostile nick reached the recall lists"
+    assert all(c.startswith("'") for c in listed), listed[:3]
 
 
 def test_the_recall_csv_writer_neutralises_formula_text():
-    # the hostile store cannot put export text into a recall list (ids are hashed or
-    # numeric), so the writer is fed formula-looking ids directly
+    # every column, ids and contact text alike, goes through the neutraliser
     row = {"list": "recall_due", "buyer_key": '=HYPERLINK("http://x","y")',
+           "buyer_nick": "@SUM(A1)", "receiver_name": "+张三", "receiver_phone": "13812345678",
+           "receiver_province": "浙江", "receiver_city": "杭州市",
            "last_order_id": "-2+3", "last_paid_at": pd.Timestamp("2026-10-27 18:48:57"),
            "last_amount": Decimal("586.00"), "days_since": 30, "orders": 1,
            "gmv": Decimal("586.00"), "orders_ever": 1}
     text = customers_report.recall_csv_text(pd.DataFrame([row]))
     cells = list(csv.reader(text.splitlines()))[1]
-    assert cells == ["到期召回", "'" + row["buyer_key"], "'-2+3",
-                     "2026-10-27 18:48:57", "586.00", "30", "1", "586.00", "1"]
+    assert cells == ["到期召回", "'" + row["buyer_key"], "'@SUM(A1)", "'+张三", "13812345678",
+                     "浙江", "杭州市", "'-2+3", "2026-10-27 18:48:57", "586.00", "30", "1",
+                     "586.00", "1"]
 
 
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}

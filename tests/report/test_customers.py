@@ -55,3 +55,53 @@ def test_conclusion_names_the_recall_lists_and_the_90_day_rate():
     text = "".join(cust_report.conclusion(life, None, customers.Recall(D, 30, frame), first))
     assert "新客90天复购率 60.0 %" in text and "（首单在 05-30 至 08-28 的 5 位新客中 3 位" in text
     assert "刚转入沉睡 1 人" in text and "首单25–30天未复购 2 人" in text
+
+
+def _calls() -> customers.Recall:
+    base = {"last_order_id": "2345678901234567890", "last_amount": Decimal("99.00"),
+            "days_since": 33, "orders": 1, "gmv": Decimal("99.00"), "orders_ever": 1,
+            "m_score": 3, "last_paid_at": pd.Timestamp("2026-10-24 10:00")}
+    return customers.Recall(D, 30, pd.DataFrame([
+        {"list": "entering_sleeping", "buyer_key": "k1", **base},
+        {"list": "entering_sleeping", "buyer_key": "k9", **base},  # no contact data
+    ]))
+
+
+def _contacts_con(tmp_path, monkeypatch):
+    from storeops import warehouse
+
+    monkeypatch.setenv("STOREOPS_HOME", str(tmp_path))
+    con = warehouse.connect("c", read_only=False)
+    warehouse.upsert(con, "buyer_contacts", pd.DataFrame([
+        {"shop_id": "c", "buyer_key": "k1", "buyer_nick": "tb_abc1", "receiver_name": "张三丰",
+         "receiver_phone": "13812341234", "receiver_province": "浙江",
+         "receiver_city": "杭州市", "last_order_id": "2345678901234567890",
+         "last_paid_at": pd.Timestamp("2026-10-24 10:00")}]))
+    return con
+
+
+def test_private_csv_carries_clear_contacts_and_html_only_masked(tmp_path, monkeypatch):
+    import csv
+    import io
+
+    from storeops.report import tables
+
+    out: list[str] = []
+    monkeypatch.setattr(tables, "show_html", out.append)
+
+    con = _contacts_con(tmp_path, monkeypatch)
+    written = cust_report.write_recall_csvs("c", D, _calls(), con)
+    rows = list(csv.DictReader(io.StringIO(
+        written["entering_sleeping"].read_text("utf-8-sig"))))
+    assert [r["买家编号"] for r in rows] == ["k1", "k9"]
+    assert (rows[0]["买家会员名"], rows[0]["收货人"], rows[0]["手机"], rows[0]["城市"]) == (
+        "tb_abc1", "张三丰", "13812341234", "杭州市")
+    assert (rows[1]["收货人"], rows[1]["手机"]) == ("", "")  # no contact data: left empty
+
+    cust_report.show_recall(_calls(), written, con=con)
+    html = "\n".join(out)
+    assert "张** 138****1234" in html  # masked name and phone
+    assert "k9…" in html  # no contacts: the start of the key
+    for clear in ("张三丰", "13812341234", "tb_abc1", "recall_"):
+        assert clear not in html
+    con.close()

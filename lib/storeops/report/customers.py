@@ -22,12 +22,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 
-from storeops import paths
+from storeops import contacts, paths
 from storeops.analysis import customers as cust
 from storeops.report import charts, tables
 
@@ -53,6 +54,11 @@ FORMULA_START = tables.FORMULA_START
 CSV_COLUMNS = {
     "list": "名单",
     "buyer_key": "买家编号",
+    "buyer_nick": "买家会员名",
+    "receiver_name": "收货人",
+    "receiver_phone": "手机",
+    "receiver_province": "省份",
+    "receiver_city": "城市",
     "last_order_id": "最近订单编号",
     "last_paid_at": "最近付款时间",
     "last_amount": "最近订单金额",
@@ -445,8 +451,14 @@ RECALL_RULES = {
 
 
 def show_recall(calls: cust.Recall | None, written: dict[str, Path] | None,
-                *, sleeping_days: int = 30, lost_days: int = 50) -> None:
-    """Show the recall lists: counts, rules and a few masked examples (no file path, no ids)."""
+                *, sleeping_days: int = 30, lost_days: int = 50,
+                con: duckdb.DuckDBPyConnection | None = None) -> None:
+    """
+    Show the recall lists: counts, rules and a few masked examples (no file path, no ids).
+
+    With ``con``, an example buyer reads as a masked name and phone (``张**``,
+    ``138****1234``) or nick (``t**1``) from ``buyer_contacts``; else as the start of the key.
+    """
     if calls is None:
         return
     f0, f1 = cust.FIRST_ORDER_DAYS
@@ -461,20 +473,32 @@ def show_recall(calls: cust.Recall | None, written: dict[str, Path] | None,
     sample = pd.concat([calls.rows(k).head(EXAMPLES) for k in cust.RECALL_SEGMENTS],
                        ignore_index=True)
     if not sample.empty:
+        shown = _masked_buyers(con, sample["buyer_key"])
         frame = pd.DataFrame({
             "名单": [SHORT_LABELS[x] for x in sample["list"]],
-            "买家": [masked_key(k) for k in sample["buyer_key"]],
+            "买家": [shown.get(k) or masked_key(k) for k in sample["buyer_key"]],
             "距今": [f"{int(d)}天" for d in sample["days_since"]],
             "近365天": sample["gmv"],
         })
         tables.show_html(tables.html_table(
             frame, formats={"近365天": tables.fmt_money}, align_right={"距今"},
             caption="示例（已脱敏，每份名单前3位，按近365天支付金额）"))
-    _note("订单导出的买家会员名在入库时已加密为买家编号，报告中不出现姓名和手机号；"
+    _note("买家在分析表中只以加密的买家编号出现，示例中的姓名、手机号已脱敏；"
           f"另有“到期召回”（恰好 {calls.recall_days} 天前购买）{calls.count('recall_due'):,} 人。")
     if written:
-        _note("完整名单（买家编号、最近订单编号、付款时间与金额）已另存为仅限本机查看的私有文件，"
-              "不随本报告分发；凭最近订单编号在千牛中找到买家后用短信、旺旺或优惠券联系。")
+        _note("完整名单（会员名、收货人、手机、最近订单编号、付款时间与金额）已另存为仅限本机查看的"
+              "私有文件，不随本报告分发；可直接导入短信或客户管理工具，或凭订单编号在千牛中联系。")
+
+
+def _masked_buyers(con: duckdb.DuckDBPyConnection | None, keys: pd.Series) -> dict[str, str]:
+    """Return buyer key -> ``张** 138****1234`` (or the masked nick) for the examples."""
+    if con is None:
+        return {}
+    shown = {}
+    for row in contacts.masked(con, keys).itertuples(index=False):
+        person = " ".join(x for x in (row.receiver_name, row.receiver_phone) if x)
+        shown[row.buyer_key] = person or row.buyer_nick
+    return shown
 
 
 # ---------------------------------------------------------------- private CSV
@@ -503,8 +527,22 @@ def recall_csv_path(store: str, day: date, segment: str) -> Path:
     return paths.report_dir(store, day) / "private" / f"recall_{segment}.csv"
 
 
+def with_contacts(rows: pd.DataFrame, found: pd.DataFrame | None) -> pd.DataFrame:
+    """
+    Add the buyers' clear contacts (``storeops.contacts.contacts``) to recall rows.
+
+    Contact columns stay empty for buyers without contact data (exports masked at source).
+    """
+    contact_cols = ["buyer_nick", "receiver_name", "receiver_phone", "receiver_province",
+                    "receiver_city"]
+    if found is None or found.empty:
+        return rows.assign(**{c: None for c in contact_cols if c not in rows})
+    return rows.merge(found[["buyer_key", *contact_cols]], on="buyer_key", how="left")
+
+
 def recall_csv_text(rows: pd.DataFrame) -> str:
     """Return recall rows as CSV text (Chinese header, formula-looking cells neutralised)."""
+    rows = rows if "receiver_name" in rows else with_contacts(rows, None)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS.values())
@@ -530,13 +568,16 @@ def _write_private(target: Path, text: str) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def write_recall_csvs(store: str, day: date, calls: cust.Recall | None) -> dict[str, Path]:
+def write_recall_csvs(store: str, day: date, calls: cust.Recall | None,
+                      con: duckdb.DuckDBPyConnection | None = None) -> dict[str, Path]:
     """
     Write each recall list in full to the report day's private folder, atomically.
 
     One file per list of :data:`storeops.analysis.customers.RECALL_LISTS` (the three lists of
     the report and the daily 到期召回), header only when a list is empty; UTF-8 with BOM so
-    Excel shows the Chinese; the folder is owner-only (0700) and each file 0600.
+    Excel shows the Chinese; the folder is owner-only (0700) and each file 0600. With
+    ``con``, each buyer's nick, receiver name, mobile, province and city come from
+    ``buyer_contacts`` (the only place they are kept), ready for SMS or CRM tools.
 
     Returns
     -------
@@ -545,10 +586,11 @@ def write_recall_csvs(store: str, day: date, calls: cust.Recall | None) -> dict[
     """
     if calls is None:
         return {}
+    found = contacts.contacts(con, calls.buyers["buyer_key"]) if con is not None else None
     written = {}
     for segment in cust.RECALL_LISTS:
         target = recall_csv_path(store, day, segment)
-        _write_private(target, recall_csv_text(calls.rows(segment)))
+        _write_private(target, recall_csv_text(with_contacts(calls.rows(segment), found)))
         written[segment] = target
     logger.info("recall lists: %d rows in %d files", len(calls.buyers), len(written))
     return written
