@@ -84,3 +84,46 @@ SELECT
     pay_amount
 FROM marked
 WHERE source_l2 <> '(合计)' OR details = 0;
+
+-- ad_channel_days(first_day, last_day): ad spend and attributed sales per day, channel and
+-- attribution window in [first_day, last_day] (DATE, inclusive). The plan, item, keyword and
+-- crowd reports show the same spend cut several ways, so each (day, channel, window) is summed
+-- within ONE report level: plan if present, else item, else keyword, else crowd. Callers keep
+-- ONE attribution window per question.
+CREATE OR REPLACE TEMP MACRO ad_channel_days(first_day, last_day) AS TABLE
+WITH by_level AS (
+    SELECT
+        stat_date AS day,
+        channel,
+        attribution_window_days AS window_days,
+        report_level,
+        -- money (DECIMAL, summed here)
+        sum(cost) AS cost,
+        sum(gmv_total) AS gmv_total,
+        -- counts
+        sum(orders_total) AS orders_total,
+        sum(impressions) AS impressions,
+        sum(clicks) AS clicks,
+        count(*) AS n_rows,
+        -- rows that carry a 总成交金额 (0: the report has no sales column)
+        count(gmv_total) AS gmv_rows
+    FROM ad_reports
+    WHERE stat_date BETWEEN first_day AND last_day
+    GROUP BY ALL
+),
+
+ranked AS (
+    SELECT
+        *,
+        row_number() OVER (
+            PARTITION BY day, channel, window_days
+            ORDER BY CASE report_level
+                WHEN 'plan' THEN 1 WHEN 'item' THEN 2 WHEN 'keyword' THEN 3
+                WHEN 'crowd' THEN 4 ELSE 5 END, report_level
+        ) AS level_rank
+    FROM by_level
+)
+
+SELECT * EXCLUDE (level_rank)
+FROM ranked
+WHERE level_rank = 1;
