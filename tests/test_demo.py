@@ -140,8 +140,8 @@ def test_same_arguments_give_identical_bytes(tmp_path: Path, monkeypatch: pytest
         trees.append(tree_bytes(paths.raw_dir("demo")))
     assert trees[0] == trees[1]
     # 2 months x (orders, lines, 生意参谋) + 45 days x (流量来源, 客服绩效) + 7 weekly ad
-    # reports + 退款单, 评价, DSR, 库存, 大促日历, 库存日报, 竞品分析
-    assert len(trees[0]) == 6 + 2 * 45 + 7 + 7
+    # reports + 退款单, 评价, DSR, 库存, 大促日历, 库存日报, 竞品分析 + 45 days of 商品_全部
+    assert len(trees[0]) == 6 + 2 * 45 + 7 + 7 + 45
 
 
 def test_other_seed_gives_other_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
@@ -380,3 +380,78 @@ def test_demand_calendar():
     # 正月初一 2026 is February 17; the week around it is the trough.
     assert demo.spring_festival_factor(date(2026, 2, 17)) < 0.5
     assert demo.spring_festival_factor(date(2026, 4, 1)) == 1.0
+
+
+# --- 生意参谋 商品_全部 (item report) ----------------------------------------------------
+
+ITEM_HEADER = [
+    "统计日期", "商品ID", "商品名称", "货号", "商品状态", "商品访客数", "商品浏览量",
+    "商品收藏人数", "商品加购人数", "下单买家数", "下单件数", "下单金额", "支付买家数", "支付件数",
+    "支付金额", "商品支付转化率", "访客平均价值", "搜索引导访客数", "搜索引导支付买家数",
+    "搜索引导支付转化率",
+]
+
+
+@pytest.fixture(scope="module")
+def item_rows(raw: Path) -> list[dict[str, str]]:
+    out = []
+    files = sorted((raw / "生意参谋" / "商品").iterdir())
+    assert [p.name for p in files] == [
+        f"【生意参谋平台】商品_全部_{d}_{d}.xls"
+        for d in (START + timedelta(days=i) for i in range(45))]
+    for path in files:
+        assert path.read_bytes()[:2] == b"PK"  # xlsx bytes under the .xls name
+        book = CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
+        rows = book.get_sheet_by_index(0).to_python()
+        assert rows[0][0] == "商品_全部" and rows[3][0] == "数据来源于生意参谋"
+        assert rows[4] == ITEM_HEADER  # header on row 5
+        out.extend(dict(zip(ITEM_HEADER, r, strict=True)) for r in rows[5:])
+    return out
+
+
+def test_item_report_matches_the_orders(orders, lines, item_rows):
+    rise = END - timedelta(days=14)
+    pieces: Counter[tuple[str, str]] = Counter()
+    goods: dict[str, Decimal] = defaultdict(Decimal)
+    for oid, row in orders.items():
+        day = row["订单付款时间 "][:10]
+        if day and day <= END.isoformat():  # paid the morning after END: not in the report
+            goods[day] += yuan(row["买家应付货款"])
+            for i in lines[oid]:
+                pieces[(day, i["标题"])] += int(i["购买数量"])
+    got = Counter({(r["统计日期"], r["商品名称"]): int(r["支付件数"].replace(",", ""))
+                   for r in item_rows})
+    assert +got == +pieces  # 支付件数 per item and day = the paid order lines
+    # before the price rise, the items' 支付金额 add up to the goods paid that day (postage
+    # is no item's); from it on, the three risen items show more
+    report: dict[str, Decimal] = defaultdict(Decimal)
+    for r in item_rows:
+        report[r["统计日期"]] += yuan(r["支付金额"])
+        v, s = int(r["商品访客数"].replace(",", "")), int(r["搜索引导访客数"].replace(",", ""))
+        assert int(r["支付买家数"]) <= v and s <= v
+        assert r["商品支付转化率"] == f"{int(r['支付买家数']) / v * 100:.2f}%"
+    for day, amount in goods.items():
+        if day < rise.isoformat():
+            assert report[day] == amount, day
+        else:
+            assert report[day] >= amount, day
+
+
+def test_item_report_plants_three_price_rises(item_rows):
+    rise = (END - timedelta(days=14)).isoformat()
+    sums: dict[tuple[str, bool], list] = defaultdict(lambda: [Decimal(0), 0, 0])
+    for r in item_rows:
+        cell = sums[(r["商品ID"], r["统计日期"] >= rise)]
+        cell[0] += yuan(r["支付金额"])
+        cell[1] += int(r["支付件数"].replace(",", ""))
+        cell[2] += int(r["搜索引导访客数"].replace(",", ""))
+    risen = []
+    for (item, after), (amount, qty, _) in sums.items():
+        before = sums.get((item, False))
+        if after and qty >= 5 and before and before[1] >= 5:
+            change = (amount / qty) / (before[0] / before[1]) - 1
+            if change > Decimal("0.12"):
+                risen.append(item)
+    assert len(risen) == 3
+    for item in risen:  # 14 days after vs the 31 before: search visitors a day fell
+        assert sums[(item, True)][2] / 14 < 0.6 * sums[(item, False)][2] / 31

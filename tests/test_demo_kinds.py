@@ -24,8 +24,8 @@ from storeops.ingest.load import FileResult, ingest
 END = date(2026, 11, 26)
 SMALL = {"end": END, "days": 60, "daily_orders": 40.0}
 BAD = date(2026, 11, 20)  # 6 days before END: an ordinary Friday
-TABLES = ("traffic_sources", "ad_reports", "cs_agents", "cs_benchmarks", "refunds", "reviews",
-          "dsr", "inventory", "promotions")
+TABLES = ("item_daily", "traffic_sources", "ad_reports", "cs_agents", "cs_benchmarks",
+          "refunds", "reviews", "dsr", "inventory", "promotions")
 BREAK_EVEN_ROI = 1 / 0.45  # gross margin 0.45 (stores.toml default)
 
 
@@ -64,7 +64,7 @@ def test_every_file_loads_without_refusals(loaded):
     kinds = {r.kind for r in results}
     assert kinds >= {"orders", "order_items", "shop_daily", "traffic_sources", "ads_keyword",
                      "cs_agents", "refunds", "reviews", "dsr+dsr_daily", "inventory_jst",
-                     "promotions"}
+                     "promotions", "item_daily"}
 
 
 @pytest.mark.parametrize("table", TABLES)
@@ -78,6 +78,7 @@ def test_files_per_kind(loaded):
     assert folders.count("流量来源") == 45  # one 生意参谋 file per day of the review window
     assert folders.count("客服") == 45
     assert folders.count("推广") == 7  # weekly ad reports
+    assert folders.count("商品") == 45  # 生意参谋 商品_全部, one file per day
     names = {f.name for f in files}
     assert "店铺DSR数据_2026-11-26.xlsx" in names
     assert "聚水潭_商品库存_2026-11-26.xlsx" in names

@@ -240,3 +240,93 @@ def test_crossed_breakdowns_follow_metrics_compute(shop):
 def test_bad_crossed_breakdowns(by):
     with pytest.raises(ValueError, match=r"by|拆分"):
         parse_by(by)
+
+
+# --- items around a day: price changes and search traffic --------------------------------
+
+TINY_DAYS = [date(2026, 11, 1) + timedelta(days=i) for i in range(8)]  # 11-01 .. 11-08
+RISE = date(2026, 11, 5)
+
+
+def _tiny_item_daily() -> pd.DataFrame:
+    # A: 2 pieces a day, ¥100 each until 11-04, ¥120 from 11-05; search 10 a day, then 4.
+    # B: 1 piece a day at ¥50, search 6 a day; no row on 11-07 (no visitors that day).
+    rows = []
+    for d in TINY_DAYS:
+        after = d >= RISE
+        rows.append({"stat_date": d, "item_id": "A", "item_name": "羊毛衫", "visitors": 40,
+                     "search_visitors": 4 if after else 10, "pay_buyers": 2, "pay_qty": 2,
+                     "pay_amount": Decimal("240.00") if after else Decimal("200.00")})
+        if d != date(2026, 11, 7):
+            rows.append({"stat_date": d, "item_id": "B", "item_name": "围巾", "visitors": 20,
+                         "search_visitors": 6, "pay_buyers": 1, "pay_qty": 1,
+                         "pay_amount": Decimal("50.00")})
+    return pd.DataFrame(rows).assign(stat_date=lambda d: pd.to_datetime(d["stat_date"]))
+
+
+@pytest.fixture
+def tiny(home):
+    con = warehouse.connect("tiny", read_only=False)
+    warehouse.upsert(con, "item_daily", _tiny_item_daily().assign(shop_id="tiny"))
+    con.close()
+    return storeops.session.Store(id="tiny", name="tiny")
+
+
+def test_price_changes_by_hand(tiny):
+    got = tiny.price_changes("2026-11-01", "2026-11-08", window=2, min_units=1)
+    # days with 2 report days on each side: 11-03 .. 11-07. A on 11-05: before 11-03/04
+    # 400 / 4 = ¥100; after 11-05/06 480 / 4 = ¥120 → +20 % (11-04: 440 / 4 = 110 vs 100,
+    # +10 %; 11-06: 120 vs 110, +9 %: the step day moves most). B never moves: not listed.
+    assert list(got["item_id"]) == ["A"]
+    row = got.iloc[0]
+    assert (row["item_name"], row["day"]) == ("羊毛衫", RISE)
+    assert (row["price_before"], row["price_after"]) == (Decimal("100.00"), Decimal("120.00"))
+    assert row["change"] == pytest.approx(0.2)
+    assert (row["units_before"], row["units_after"]) == (4, 4)
+    assert tiny.price_changes("2026-11-01", "2026-11-08", window=2, min_units=1,
+                              min_change=0.25).empty
+    # 5 pieces needed in each window: A has 4
+    assert tiny.price_changes("2026-11-01", "2026-11-08", window=2, min_units=5).empty
+
+
+def test_compare_items_by_hand(tiny):
+    changes = tiny.price_changes("2026-11-01", "2026-11-08", window=2, min_units=1)
+    got = tiny.compare_items("search_visitors", changes, days=3)
+    # A: before 11-02..04 = 30 / 3 = 10 a day; after 11-05..07 = 12 / 3 = 4 → −6, −60 %
+    assert list(got["item_id"]) == ["A"]
+    assert (got["before"][0], got["after"][0], got["change"][0]) == (10.0, 4.0, -6.0)
+    assert got["change_pct"][0] == pytest.approx(-0.6)
+    assert got.attrs["label"] == "搜索引导访客数"
+
+    every = tiny.compare_items("search_visitors", "2026-11-05", days=3)
+    # B: before 18 / 3 = 6; after 11-05, 11-06 (no row on 11-07: 0) = 12 / 3 = 4 → −33 %
+    assert list(every["item_id"]) == ["A", "B"]  # the biggest fall first
+    assert every["after"][1] == pytest.approx(4.0)
+    assert every["change_pct"][1] == pytest.approx(-1 / 3)
+    assert list(every["days_after"]) == [3, 3]
+
+    price = tiny.compare_items("unit_price", "2026-11-05", days=3).set_index("item_id")
+    # sum-then-divide: A 600 / 6 = ¥100 → 720 / 6 = ¥120; B 150 / 3 → 100 / 2 = ¥50
+    assert (price.loc["A", "before"], price.loc["A", "after"]) == (Decimal("100.00"),
+                                                                   Decimal("120.00"))
+    assert price.loc["A", "change"] == Decimal("20.00")
+    assert (price.loc["B", "before"], price.loc["B", "after"]) == (Decimal("50.00"),
+                                                                   Decimal("50.00"))
+    amount = tiny.compare_items("pay_amount", "2026-11-05", days=3).set_index("item_id")
+    assert amount.loc["B", "after"] == Decimal("33.33")  # (50 + 50 + 0) / 3, half-up
+    with pytest.raises(ValueError, match="商品指标"):
+        tiny.compare_items("gmv", "2026-11-05")
+
+
+def test_planted_price_rises_lose_search_traffic_on_the_demo(shop):
+    rise = END - timedelta(days=demo.PRICE_RISE_DAYS)  # 2026-11-12
+    changes = shop.price_changes(END - timedelta(days=44), END, min_change=0.1)
+    got = shop.compare_items("search_visitors", changes)
+    top, rest = got.head(demo.PRICE_RISE_ITEMS), got.iloc[demo.PRICE_RISE_ITEMS:]
+    planted = changes.set_index("item_id").loc[list(top["item_id"])]
+    # the planted items: about 20 % dearer from the rise day (a day later when nothing sold
+    # on it), and their search visitors fell by more than half
+    assert all(rise <= d <= rise + timedelta(days=2) for d in planted["day"])
+    assert (planted["change"] > 0.12).all()
+    assert (top["change_pct"] < -0.5).all()
+    assert (rest["change_pct"] > top["change_pct"].max()).all()

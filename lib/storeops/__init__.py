@@ -13,6 +13,8 @@ Ad-hoc questions, one line each (in JupyterLab: ``make lab``, kernel "storeops")
     shop.plot(shop.metric("conversion_rate", "2026-09-01", "2026-11-26", by="week"))
     # 新客占比 by week and province, last 8 weeks (one row per week × province)
     shop.metric("new_buyer_share", "2026-09-28", "2026-11-22", by=["week", "province"])
+    # items that lost search traffic since their price change (biggest fall first)
+    shop.compare_items("search_visitors", shop.price_changes("2026-10-13", "2026-11-26"))
 
 Where to look next:
 

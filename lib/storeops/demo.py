@@ -18,6 +18,11 @@ same orders (``write_review_exports``)::
     评价/店铺DSR数据_<end>.xlsx, ERP/聚水潭_商品库存_<end>.xlsx, 手工/大促日历.xlsx,
     ERP/聚水潭_商品库存日报_<first>_<end−1>.xlsx      daily stock, a few 双11 sell-outs
     生意参谋/竞品/【生意参谋平台】竞品分析_<first>_<end>.xlsx   rival items' indices per day
+    生意参谋/商品/【生意参谋平台】商品_全部_<d>_<d>.xls      per day, 4 banner rows (xlsx bytes)
+
+The item report (``write_item_report``) carries a planted story: three best sellers raise
+their price ``PRICE_RISE_DAYS`` (14) days before ``end`` (``price_rises``) and their
+搜索引导访客数 falls from that day on.
 
 A deliberately bad day (``bad_day``, about 6 days before ``end``) loses search, 推荐 and
 paid traffic, so the daily review's anomaly rule has something to catch.
@@ -2394,6 +2399,187 @@ def write_review_exports(raw: Path, shop: _Shop, rng: np.random.Generator) -> li
     return out
 
 
+# ---------------------------------------------------------------------------------------
+# 生意参谋 商品_全部 (item report): the last REVIEW_DAYS days, one file per day
+# ---------------------------------------------------------------------------------------
+
+ITEM_DIR = "生意参谋/商品"
+
+ITEM_COLUMNS: tuple[str, ...] = (
+    "统计日期", "商品ID", "商品名称", "货号", "商品状态", "商品访客数", "商品浏览量",
+    "商品收藏人数", "商品加购人数", "下单买家数", "下单件数", "下单金额", "支付买家数", "支付件数",
+    "支付金额", "商品支付转化率", "访客平均价值", "搜索引导访客数", "搜索引导支付买家数",
+    "搜索引导支付转化率",
+)
+"""生意参谋 商品_全部 columns written by the demo (a subset of §2.2), header on row 5."""
+
+PRICE_RISE_ITEMS = 3
+"""Items whose price goes up ``PRICE_RISE_DAYS`` days before ``end`` (``price_rises``)."""
+PRICE_RISE_DAYS = 14
+PRICE_RISE = 1.2
+"""New price ÷ old price of those items (before rounding to a shop-like price)."""
+SEARCH_AFTER_RISE = 0.45
+"""Their 搜索引导访客数 after the rise relative to what it would have been."""
+SEARCH_SHARE = 0.3
+"""Share of an item's visitors that 搜索 brings on an ordinary day."""
+
+
+@dataclass(frozen=True, slots=True)
+class PriceRise:
+    """A planted price rise of one item: from ``day`` on, 支付金额 shows ``new`` per piece."""
+
+    item: int
+    item_id: str
+    day: date
+    old_fen: int
+    new_fen: int
+
+
+def price_rises(shop: _Shop) -> list[PriceRise]:
+    """
+    Return the demo's planted price rises: the 2nd-4th best sellers of the review window.
+
+    The rise takes effect ``PRICE_RISE_DAYS`` days before ``end`` (2026-11-12 for an end on
+    2026-11-26) and needs a week of report before it; none on shorter demos.
+    """
+    day = shop.end - timedelta(days=PRICE_RISE_DAYS)
+    if (day - shop.day(shop.first)).days < 7:
+        return []
+    out = []
+    for item in ranked_items(shop)[1:1 + PRICE_RISE_ITEMS]:
+        old = int(shop.cat.price[item])
+        out.append(PriceRise(item, shop.item_ids[item], day, old,
+                             _round_price(old / 100 * PRICE_RISE)))
+    return out
+
+
+def _line_goods(o: _Orders, lines: _Lines) -> np.ndarray:
+    """
+    Split each order's 买家应付货款 over its lines by 价格 x 数量 (fen, exact).
+
+    Each line gets the floor of its share; the fen left over go to the order's first line, so
+    the lines of an order add up to its 买家应付货款 (postage is not an item's).
+    """
+    amount = lines.price * lines.qty
+    share = o.goods_due[lines.order] * amount // o.list_total[lines.order]
+    rest = o.goods_due - _sum_by_order(lines.order, share, len(o.goods_due))
+    return share + np.where(o.first_line[lines.order] == np.arange(len(lines.order)),
+                            rest[lines.order], 0)
+
+
+def _item_day_sums(shop: _Shop, day_of_order: np.ndarray, goods: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return (distinct buyers, pieces, fen) per (day of the window, item) of the lines."""
+    o, lines = shop.orders, shop.lines
+    n_items, width = len(shop.cat.titles), shop.days - shop.first
+    d = day_of_order[lines.order] - shop.first
+    keep = (d >= 0) & (d < width)
+    cell = d[keep] * n_items + lines.item[keep]
+    qty = _sum_int(cell, lines.qty[keep], width * n_items).reshape(width, n_items)
+    fen = _sum_int(cell, goods[keep], width * n_items).reshape(width, n_items)
+    pairs = np.unique(cell * (int(o.buyer.max(initial=0)) + 1) + o.buyer[lines.order][keep])
+    buyers = np.bincount(pairs // (int(o.buyer.max(initial=0)) + 1),
+                         minlength=width * n_items).reshape(width, n_items)
+    return buyers, qty, fen
+
+
+def item_rows(rng: np.random.Generator, shop: _Shop, rises: list[PriceRise]
+              ) -> dict[int, list[list[str]]]:
+    """
+    Compute the 生意参谋 商品_全部 rows of each day of the review window from the orders.
+
+    支付买家数 / 支付件数 / 支付金额 of an item are those of its lines in the orders paid that
+    day (支付金额: the order's 买家应付货款 split by 价格 x 数量, ``_line_goods``); 下单… the
+    same for the orders created that day. 商品访客数 follows the shop's 访客数 by the item's
+    seasonal popularity (never below its buyers); about ``SEARCH_SHARE`` of it comes from
+    搜索 (much less on the bad day). From a planted rise's day, the item's 支付金额 is
+    the pieces paid x its new price less the same discount share, and its 搜索引导访客数
+    falls to ``SEARCH_AFTER_RISE`` of the usual (the order files keep the old price).
+
+    Returns
+    -------
+    dict
+        Day index -> rows of text cells in ``ITEM_COLUMNS`` order, items with visitors only.
+    """
+    o, cat = shop.orders, shop.cat
+    n_items, width = len(cat.titles), shop.days - shop.first
+    goods = _line_goods(o, shop.lines)
+    paid_day = np.where(o.paid_at != NEVER, o.paid_at // DAY, -1)
+    pay_b, pay_q, pay_f = _item_day_sums(shop, paid_day, goods)
+    ord_b, ord_q, ord_f = _item_day_sums(shop, o.day, goods)
+    curves = np.array([_SEASONS[s] for s in _SEASON_NAMES])
+    search_bad = float(_SOURCE_BAD[0] / BAD_DAY_VISITORS)
+    out: dict[int, list[list[str]]] = {}
+    for w in range(width):
+        d = shop.first + w
+        day = shop.day(d)
+        weight = cat.popularity * curves[cat.season, day.month - 1]
+        expected = shop.daily[d].visitors * 1.3 * weight / weight.sum()
+        visitors = rng.poisson(expected * rng.lognormal(0.0, 0.15, n_items))
+        visitors = np.maximum(visitors, np.maximum(pay_b[w], ord_b[w]))
+        share = np.clip(rng.normal(SEARCH_SHARE, 0.04, n_items), 0.1, 0.6)
+        if d == shop.bad:
+            share = share * search_bad
+        search = rng.binomial(visitors, share)
+        pageviews = np.floor(visitors * rng.uniform(1.3, 2.2, n_items) + 0.5).astype(np.int64)
+        carts = np.maximum(rng.binomial(visitors, 0.08), ord_b[w])
+        favs = rng.binomial(visitors, 0.03)
+        fen = pay_f[w].copy()
+        for rise in rises:
+            if day >= rise.day:
+                i = rise.item
+                fen[i] = (2 * fen[i] * rise.new_fen + rise.old_fen) // (2 * rise.old_fen)
+                kept = rng.binomial(search[i], SEARCH_AFTER_RISE)
+                visitors[i] = max(visitors[i] - (search[i] - kept), pay_b[w][i], ord_b[w][i])
+                search[i] = min(kept, visitors[i])
+        search_buyers = np.minimum(rng.binomial(pay_b[w], np.where(
+            visitors > 0, search / np.maximum(visitors, 1), 0.0)), search)
+        rows = []
+        for i in np.flatnonzero(visitors > 0).tolist():
+            v, b, s = int(visitors[i]), int(pay_b[w][i]), int(search[i])
+            uv_fen = (2 * int(fen[i]) + v) // (2 * v)  # 支付金额 ÷ 访客数, half-up
+            rows.append([
+                day.isoformat(), shop.item_ids[i], cat.titles[i], cat.item_codes[i], "当前在线",
+                f"{v:,}", f"{int(pageviews[i]):,}", f"{int(favs[i]):,}", f"{int(carts[i]):,}",
+                f"{int(ord_b[w][i]):,}", f"{int(ord_q[w][i]):,}", fen_grouped(int(ord_f[w][i])),
+                f"{b:,}", f"{int(pay_q[w][i]):,}", fen_grouped(int(fen[i])), _pct(b, v),
+                fen_grouped(uv_fen),
+                f"{s:,}", f"{int(search_buyers[i]):,}", _pct(int(search_buyers[i]), s),
+            ])
+        out[d] = rows
+    return out
+
+
+def write_item_report(raw: Path, shop: _Shop, rng: np.random.Generator) -> list[Path]:
+    """
+    Write 生意参谋 商品_全部 of each day of the review window, as downloaded day by day.
+
+    Each file is ``【生意参谋平台】商品_全部_<d>_<d>.xls`` holding xlsx bytes (what the
+    platform's ``.xls`` downloads often are; the readers look at the bytes), 4 banner rows,
+    the header on row 5 and one row per item with visitors that day.
+
+    Returns
+    -------
+    list of Path
+        One file per day, oldest first.
+    """
+    folder = raw / ITEM_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for d, rows in item_rows(rng, shop, price_rises(shop)).items():
+        day = shop.day(d).isoformat()
+        grid: list[list[Cell]] = [
+            ["商品_全部"], [f"店铺名称：{shop.shop_name}"], [f"统计日期：{day} ~ {day}"],
+            ["数据来源于生意参谋"], list(ITEM_COLUMNS), *rows,
+        ]
+        path = folder / f"【生意参谋平台】商品_全部_{day}_{day}.xls"
+        write_grid(path, "商品_全部", grid,
+                   created=datetime.combine(shop.day(d) + timedelta(days=1), time(9, 30)),
+                   title="商品_全部", author="生意参谋")
+        out.append(path)
+    return out
+
+
 def generate(store: str = "demo", *, end: date, days: int = 400, seed: int = 7,
              daily_orders: float = 120.0, shop_name: str = "演示旗舰店") -> list[Path]:
     """
@@ -2479,6 +2665,8 @@ def generate(store: str = "demo", *, end: date, days: int = 400, seed: int = 7,
         bad=None if bad is None else (bad - start).days, shop_name=shop_name,
     )
     review = write_review_exports(raw, shop, extra)
+    # Drawn last, from a stream of its own: the item report shifts no earlier file.
+    review += write_item_report(raw, shop, np.random.default_rng([seed, 2]))
     logger.info("demo store %s: %d orders, %d lines, %d buyers, %s..%s (bad day %s) -> %s",
                 store, len(orders.ids), len(lines.order), len(buyers.nick), start, end, bad, raw)
     return [*written[ORDER_DIR], *written[DETAIL_DIR], *written[SYCM_DIR], *review]

@@ -10,6 +10,7 @@ Every method is one line in a notebook cell::
     >>> shop.sql("SELECT receiver_province, count(*) AS n FROM orders GROUP BY 1")
     >>> shop.plot(shop.metric("conversion_rate", "2026-10-01", "2026-11-26", by="week"))
     >>> shop.metric("new_buyer_share", "2026-09-28", "2026-11-22", by=["week", "province"])
+    >>> shop.compare_items("search_visitors", shop.price_changes("2026-10-13", "2026-11-26"))
 
 Definitions are the reports' own: totals, days and provinces come from
 :func:`storeops.metrics.compute`; weeks and months call it once per period (ratios are
@@ -101,6 +102,22 @@ NOTES: dict[tuple[str, str], str] = {
     ("agent", "conversion_rate"): "询单转化率 = Σ询单最终付款人数 ÷ Σ询单人数",
 }
 """What a metric means under a breakdown that does not come from metrics.compute."""
+
+ITEM_METRICS: dict[str, tuple[str, str, str, str | None]] = {
+    "visitors": ("商品访客数", "人", "visitors", None),
+    "search_visitors": ("搜索引导访客数", "人", "search_visitors", None),
+    "pageviews": ("商品浏览量", "次", "pageviews", None),
+    "cart_users": ("商品加购人数", "人", "cart_users", None),
+    "pay_buyers": ("支付买家数", "人", "pay_buyers", None),
+    "pay_qty": ("支付件数", "件", "pay_qty", None),
+    "pay_amount": ("支付金额", "元", "pay_amount", None),
+    "unit_price": ("支付件单价", "元", "pay_amount", "pay_qty"),
+    "pay_cvr": ("商品支付转化率", "%", "pay_buyers", "visitors"),
+    "search_share": ("搜索访客占比", "%", "search_visitors", "visitors"),
+}
+"""Metrics of :meth:`Store.compare_items` (生意参谋 商品, item_daily): name -> (label, unit,
+numerator column, denominator column). Without a denominator the figure is a daily average
+(Σ ÷ report days of the window); with one it is Σ numerator ÷ Σ denominator over the window."""
 
 READ_STATEMENTS = frozenset({duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN})
 """Statement types :meth:`Store.sql` runs (DESCRIBE, SHOW, SUMMARIZE parse as SELECT)."""
@@ -600,6 +617,141 @@ class Store:
         frame.attrs["title"] = key
         return frame
 
+    # -- items around a day (price changes) --------------------------------------------------
+
+    def price_changes(self, start: str | date, end: str | date, *, min_change: float = 0.05,
+                      window: int = 7, min_units: int = 5) -> pd.DataFrame:
+        """
+        Find items whose average paid unit price stepped up or down, and on which day.
+
+        For every report day in ``[start, end]`` and every item, the unit price is
+        Σ支付金额 ÷ Σ支付件数 (生意参谋 商品, item_daily) over the ``window`` days before the
+        day and over the ``window`` days from it; an item is listed once, on the day its
+        price moved most, when that move is at least ``min_change``.
+
+        Parameters
+        ----------
+        start, end : str or date
+            Days a change may fall on, inclusive. A day needs ``window`` report days on both
+            sides, so the first and last ``window`` days of the report are never picked.
+        min_change : float
+            Smallest move, as a fraction of the price before (0.05 = 5 %), up or down.
+        window : int
+            Days on each side of the day (7 = a week before vs the week from the day).
+        min_units : int
+            Pieces (件) each window must hold; fewer make the average price noise.
+
+        Returns
+        -------
+        DataFrame
+            ``item_id``, ``item_name``, ``day`` (date, the first day at the new price),
+            ``price_before`` and ``price_after`` (Decimal 元 per piece, after discounts),
+            ``change`` (fraction, +0.2 = 20 % dearer), ``units_before``, ``units_after``
+            (件); largest move first. Empty when item_daily has no rows in the period.
+
+        Examples
+        --------
+        >>> shop.price_changes("2026-10-13", "2026-11-26")                  # every move ≥ 5 %
+        >>> shop.price_changes("2026-11-01", "2026-11-26", min_change=0.1).query("change > 0")
+        """
+        lo, hi = as_date(start, name="start"), as_date(end, name="end")
+        if window < 1 or min_units < 1:
+            raise ValueError(f"window 和 min_units 须 ≥ 1，收到 {window}、{min_units}")
+        rows = self._read(lambda con: warehouse.query_rows(
+            con, "session_price_changes", start=lo, end=hi, window=window,
+            min_change=float(min_change), min_units=min_units))
+        cols = ["item_id", "item_name", "day", "price_before", "price_after", "change",
+                "units_before", "units_after"]
+        frame = pd.DataFrame(rows, columns=cols)
+        frame = frame.assign(
+            price_before=pd.Series(list(frame["price_before"]), index=frame.index,
+                                   dtype=object),
+            price_after=pd.Series(list(frame["price_after"]), index=frame.index, dtype=object),
+            change=frame["change"].astype("float64"),
+            units_before=frame["units_before"].astype("Int64"),
+            units_after=frame["units_after"].astype("Int64"),
+        )
+        frame.attrs.update(metric="unit_price", label="支付件单价", unit="元",
+                           start=lo.isoformat(), end=hi.isoformat(),
+                           note=f"Σ支付金额 ÷ Σ支付件数：前 {window} 天 vs 当天起 {window} 天")
+        return frame
+
+    def compare_items(self, metric: str, day: str | date | pd.DataFrame, *,
+                      days: int = 14) -> pd.DataFrame:
+        """
+        Compare each item's metric in the ``days`` before a day with the ``days`` from it.
+
+        Parameters
+        ----------
+        metric : str
+            A name of ``ITEM_METRICS`` (生意参谋 商品, item_daily): visitors,
+            search_visitors, pageviews, cart_users, pay_buyers, pay_qty, pay_amount
+            (daily averages), unit_price, pay_cvr, search_share (ratios, sum-then-divide
+            over each window).
+        day : str, date or DataFrame
+            One day for every item with a row around it; or a frame with ``item_id`` and
+            ``day`` columns — e.g. :meth:`price_changes` — to look at each item around its
+            own day.
+        days : int
+            Days in each window: ``[day − days, day − 1]`` vs ``[day, day + days − 1]``.
+
+        Returns
+        -------
+        DataFrame
+            ``item_id``, ``item_name``, ``day``, ``before``, ``after`` (daily average: Σ ÷
+            report days of the window — an item without a row on a report day counts 0;
+            money as Decimal 元, counts float), ``change`` (after − before), ``change_pct``
+            (fraction of before; NaN when before is 0 or missing), ``days_before``,
+            ``days_after`` (report days each window covers); the biggest fall first.
+            ``attrs`` hold ``metric``, ``label``, ``unit``, ``days`` and ``note``.
+
+        Examples
+        --------
+        Which items lost search traffic since their price change?
+
+        >>> shop.compare_items("search_visitors", shop.price_changes("2026-10-13", "2026-11-26"))
+
+        Every item's visitors, two weeks before 2026-11-12 vs two weeks from it:
+
+        >>> shop.compare_items("visitors", "2026-11-12").head(10)
+        """
+        if metric not in ITEM_METRICS:
+            raise ValueError(f"没有商品指标 {metric!r}：可用的有 {', '.join(ITEM_METRICS)}")
+        if days < 1:
+            raise ValueError(f"days 须 ≥ 1，收到 {days}")
+        label, unit, num, den = ITEM_METRICS[metric]
+
+        def work(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+            if isinstance(day, pd.DataFrame):
+                items = [str(i) for i in day["item_id"]]
+                when = [as_date(d, name="day") for d in day["day"]]
+            else:
+                at = as_date(day, name="day")
+                found = warehouse.query_rows(con, "session_item_ids", day=at, days=days)
+                items = [r["item_id"] for r in found]
+                when = [at] * len(items)
+            if not items:
+                return []
+            return warehouse.query_rows(con, "session_item_windows", items=items,
+                                        days_at=when, days=days)
+
+        rows = [_item_window(r, metric) for r in self._read(work)]
+        cols = ["item_id", "item_name", "day", "before", "after", "change", "change_pct",
+                "days_before", "days_after"]
+        frame = pd.DataFrame(rows, columns=cols)
+        if unit != "元":
+            frame = frame.assign(**{c: frame[c].astype("float64")
+                                    for c in ("before", "after", "change")})
+        frame = frame.assign(change_pct=frame["change_pct"].astype("float64"),
+                             days_before=frame["days_before"].astype("Int64"),
+                             days_after=frame["days_after"].astype("Int64"))
+        frame = frame.sort_values(["change_pct", "item_id"], na_position="last",
+                                  ignore_index=True)
+        how = f"Σ{num} ÷ Σ{den}" if den else "日均（Σ ÷ 窗口内报表天数）"
+        frame.attrs.update(metric=metric, label=label, unit=unit, days=days,
+                           note=f"生意参谋 商品：{how}；前 {days} 天 vs 当天起 {days} 天")
+        return frame
+
     # -- charts ------------------------------------------------------------------------------
 
     def plot(self, frame: pd.DataFrame, *, kind: str = "auto", y: str | None = None,
@@ -635,6 +787,29 @@ class Store:
         from storeops import explore
 
         return explore.chart(frame, kind=kind, y=y, title=title, top=top)
+
+
+def _item_window(row: dict[str, Any], metric: str) -> dict[str, Any]:
+    """Shape one ``session_item_windows`` row into before / after / change of ``metric``."""
+    _, unit, num, den = ITEM_METRICS[metric]
+    money = unit == "元"
+    values = []
+    for side in ("before", "after"):
+        top, n_days = row[f"{num}_{side}"], row[f"days_{side}"]
+        bottom = row[f"{den}_{side}"] if den else n_days
+        if den and not money:
+            values.append(metrics.ratio(top, bottom))
+        elif money:
+            part = top if den else (top or Decimal(0))  # no row on a report day: ¥0
+            values.append(metrics.round_money(metrics.money_ratio(part, bottom)))
+        else:
+            values.append(None if not n_days else (top or 0) / n_days)
+    before, after = values
+    change = None if before is None or after is None else after - before
+    pct = None if change is None or not before else float(change) / float(before)
+    return {"item_id": row["item_id"], "item_name": row["item_name"], "day": row["day"],
+            "before": before, "after": after, "change": change, "change_pct": pct,
+            "days_before": row["days_before"], "days_after": row["days_after"]}
 
 
 def _dated(rows: list[dict[str, Any]], shaped: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -675,7 +850,8 @@ def open(store: str) -> Store:
     Returns
     -------
     Store
-        Methods ``sql``, ``metric``, ``daily``, ``tables``, ``plot``. No connection is held
+        Methods ``sql``, ``metric``, ``daily``, ``tables``, ``plot``, ``price_changes``,
+        ``compare_items``. No connection is held
         between calls.
 
     Raises
