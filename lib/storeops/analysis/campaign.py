@@ -1733,8 +1733,9 @@ def figures(w: Windows, up: Uplift | None, c: Costs | None, h: Hours | None,
     ``actual_gmv``, ``baseline_gmv``, ``incremental_gmv``, ``net_incremental_gmv``,
     ``preheat_incremental``, ``tail_incremental``, ``ad_spend``, ``discount_cost`` (the extra
     discount), ``taoke_commission``, ``campaign_cost``, ``incremental_gross_profit``,
-    ``incremental_profit`` (元, rounded to 0.01); ``campaign_roi``, ``ad_cost_ratio``,
-    ``new_buyer_share``, ``refund_rate``, ``refund_rate_baseline``, ``first_hour_share``,
+    ``incremental_profit`` (元, rounded to 0.01); ``campaign_roi`` (also as ``roi``),
+    ``ad_cost_ratio``, ``new_buyer_share``, ``refund_rate`` (also as ``refund_rate_campaign``),
+    ``refund_rate_baseline``, ``first_hour_share``,
     ``top20_share`` (fractions); ``new_buyers``, ``returning_buyers``, ``pareto_items_80``,
     ``late_shipments_72h`` (counts); ``repurchase_30d`` / ``repurchase_60d``
     (:meth:`Repurchase.as_json`), ``sold_out_items`` and ``price_cut_items`` (the first
@@ -1767,6 +1768,7 @@ def figures(w: Windows, up: Uplift | None, c: Costs | None, h: Hours | None,
         "incremental_gross_profit": _json_money(c.gross_profit) if c else None,
         "incremental_profit": _json_money(c.net_profit) if c else None,
         "campaign_roi": c.roi if c else None,
+        "roi": c.roi if c else None,  # the name for campaign_roi
         "ad_cost_ratio": c.ad_cost_ratio if c else None,
         "new_buyers": b.new if b else None,
         "returning_buyers": b.returning if b else None,
@@ -1775,6 +1777,7 @@ def figures(w: Windows, up: Uplift | None, c: Costs | None, h: Hours | None,
         "pareto_items_80": it.items_80 if it else None,
         "top20_share": it.top20_share if it else None,
         "refund_rate": rt.rate if rt else None,
+        "refund_rate_campaign": rt.rate if rt else None,  # the name for refund_rate
         "refund_rate_baseline": rt.base_rate if rt else None,
         "late_shipments_72h": sh.late_72h if sh else None,
         "repurchase_30d": r30.as_json() if r30 else None,
