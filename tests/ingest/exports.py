@@ -8,12 +8,19 @@ test states its quirk in the row it writes.
 from __future__ import annotations
 
 import io
+import os
+import signal
+import subprocess
+import sys
+import time
 import zipfile
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, settings
 
 from rawfiles import GEN_A_ORDERS
@@ -199,3 +206,30 @@ def snapshot() -> dict[str, list[tuple]]:
     """Every row of every table that ingest writes, sorted, to compare before/after."""
     tables = ("manifest", "orders", "order_items", "shop_daily")
     return {t: sorted(fetch(f"SELECT * FROM {t}"), key=repr) for t in tables}  # noqa: S608
+
+
+def kill_at_marker(code: str, marker: Path, home: Path, *, timeout: float = 60) -> str:
+    """Run ``python -c code marker STORE`` with this home; SIGKILL it once it writes ``marker``.
+
+    Returns the marker's text (written by the child just before it sleeps inside the step
+    under test). Fails the test when the child ends first or never gets there.
+    """
+    env = {**os.environ, "STOREOPS_HOME": str(home)}
+    child = subprocess.Popen([sys.executable, "-c", code, str(marker), STORE], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + timeout
+        while not marker.exists():
+            if child.poll() is not None:
+                pytest.fail(f"child ended before the marker: {child.stderr.read()!r}")
+            assert time.monotonic() < deadline, "child never reached the marker"
+            time.sleep(0.05)
+        text = marker.read_text()
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert child.returncode == -signal.SIGKILL
+    return text

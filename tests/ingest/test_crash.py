@@ -9,19 +9,15 @@ ingest must then load the file in full.
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
 
 from storeops.ingest import load
 
-from .exports import STORE, fetch, order_row, orders_csv, snapshot
+from .exports import STORE, fetch, kill_at_marker, order_row, orders_csv, snapshot
 
 CHILD = textwrap.dedent("""
     import sys, time
@@ -59,24 +55,7 @@ def test_sigkill_inside_the_transaction_leaves_the_warehouse_as_before(put_raw, 
     put_raw("ExportOrderList202608111200.csv",
             orders_csv([order_row(order_id(i), paid=f"{i % 500}.50") for i in range(1, BIG + 1)]))
     marker = home / "inside_transaction.txt"
-    env = {**os.environ, "STOREOPS_HOME": str(home)}
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(marker), STORE], env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 60
-        while not marker.exists():
-            if child.poll() is not None:
-                pytest.fail(f"child ended before the transaction: {child.stderr.read()!r}")
-            assert time.monotonic() < deadline, "child never reached the transaction"
-            time.sleep(0.05)
-        assert marker.read_text() == str(BIG)  # the rows were inserted, not yet committed
-        child.send_signal(signal.SIGKILL)
-        child.wait(timeout=30)
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
-    assert child.returncode == -signal.SIGKILL
+    assert kill_at_marker(CHILD, marker, home) == str(BIG)  # inside, not yet committed
 
     assert snapshot() == before  # row counts, rows and manifest exactly as before the file
     assert fetch("SELECT count(*) FROM orders") == [(1,)]

@@ -6,19 +6,15 @@ what the direct path (one transaction of slice upserts) writes for the same file
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
 
 from storeops.ingest import build, load
 
-from .exports import STORE, fetch, order_row, orders_csv, snapshot
+from .exports import STORE, fetch, kill_at_marker, order_row, orders_csv, snapshot
 
 TABLES = ("orders", "manifest")
 
@@ -132,23 +128,7 @@ def test_sigkill_inside_the_merge_leaves_the_warehouse_as_before(put_raw, home: 
     put_raw("ExportOrderList202608111200.csv",
             orders_csv([order_row(order_id(i)) for i in range(1, n + 1)]))
     marker = home / "inside_merge.txt"
-    env = {**os.environ, "STOREOPS_HOME": str(home)}
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(marker), STORE], env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 60
-        while not marker.exists():
-            if child.poll() is not None:
-                pytest.fail(f"child ended before the merge: {child.stderr.read()!r}")
-            assert time.monotonic() < deadline, "child never reached the merge"
-            time.sleep(0.05)
-        assert marker.read_text() == str(n)
-        child.send_signal(signal.SIGKILL)
-        child.wait(timeout=30)
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
+    assert kill_at_marker(CHILD, marker, home) == str(n)  # inside, not yet committed
     assert snapshot() == before
     assert list(load.staging_dir(STORE).glob("*.duckdb")), "the killed run's scratch file"
 
