@@ -79,6 +79,14 @@ ORDER_COLUMNS: tuple[str, ...] = (
 )
 """Generation A ``ExportOrderList`` header, in order, trailing spaces included (§1.1)."""
 
+LATER_ORDER_COLUMNS: tuple[str, ...] = (
+    "直播返现状态", "返现金额", "延迟发货自动赔付金额", "预售订单", "发货时间", "商家备忘",
+)
+"""Columns later generation A files add at the end (§1.1): the newest exports carry them."""
+
+LATER_HEADER_MONTHS = 3
+"""The last this-many monthly order exports have :data:`LATER_ORDER_COLUMNS` (header drift)."""
+
 DETAIL_COLUMNS: tuple[str, ...] = (
     "订单编号", "标题", "价格", "购买数量", "外部系统编号", "商品属性", "套餐信息", "备注",
     "订单状态", "商家编码",
@@ -1025,13 +1033,14 @@ def _sparse_text(rng: np.random.Generator, n: int, share: float,
 def order_rows(rng: np.random.Generator, o: _Orders, lines: _Lines, b: _Buyers, cat: _Catalog,
                *, start: date, shop_id: str, shop_name: str) -> list[list[str]]:
     """
-    Render every order as its 61 export cells (as of its file's export time).
+    Render every order as its export cells (as of its file's export time).
 
     Returns
     -------
     list of list of str
-        One row per order, in ``o`` order, cells in ``ORDER_COLUMNS`` order except 订单状态,
-        which holds the status code as text (the comma style is applied per file).
+        One row per order, in ``o`` order, cells in ``ORDER_COLUMNS`` then
+        ``LATER_ORDER_COLUMNS`` order (older files keep the first 61) except 订单状态, which
+        holds the status code as text (the comma style is applied per file).
     """
     n = len(o.ids)
     status, refund_shown = order_status(o)
@@ -1061,6 +1070,7 @@ def order_rows(rng: np.random.Generator, o: _Orders, lines: _Lines, b: _Buyers, 
         "created": time_text(start, o.created, np.ones(n, dtype=bool)),
         "paid_at": time_text(start, o.paid_at, paid),
         "done_at": time_text(start, o.done_at, done),
+        "shipped_at": time_text(start, o.shipped_at, shipped),
     }
     stage, deposit_rank = presale_cells(start, o.paid_at, paid)
     shipped_l, buyer_l = shipped.tolist(), o.buyer.tolist()
@@ -1077,6 +1087,8 @@ def order_rows(rng: np.random.Generator, o: _Orders, lines: _Lines, b: _Buyers, 
             mobile[i], stage[i], "", "否", "否", "否", deposit_rank[i], "", "", "", "0.00", "0.00",
             "", "", "", "", "", "", cols["refund"][i], "", cols["done_at"][i], cols["settled"][i],
             "0.00", "否", "", "", "", "",
+            # LATER_ORDER_COLUMNS (written only by the newest exports)
+            "", "", "", "", cols["shipped_at"][i], "",
         ])
     return rows
 
@@ -2640,8 +2652,11 @@ def generate(store: str = "demo", *, end: date, days: int = 400, seed: int = 7,
         stamp = _stamp(start, int(exports[m]))
         idx = np.flatnonzero(orders.month == m)[::-1]  # newest first, as exported
         order_path = raw / ORDER_DIR / f"ExportOrderList{stamp}.csv"
+        later = m >= len(month_keys) - LATER_HEADER_MONTHS
+        width = len(ORDER_COLUMNS) + (len(LATER_ORDER_COLUMNS) if later else 0)
         order_path.write_bytes(csv_bytes(
-            ORDER_COLUMNS, _with_status([rows[i] for i in idx.tolist()], status_col, comma)))
+            ORDER_COLUMNS + (LATER_ORDER_COLUMNS if later else ()),
+            _with_status([rows[i][:width] for i in idx.tolist()], status_col, comma)))
         line_idx = [k for i in idx.tolist()
                     for k in range(orders.first_line[i], orders.first_line[i] + orders.n_lines[i])]
         detail_path = raw / DETAIL_DIR / f"ExportOrderDetailList{stamp}.csv"
