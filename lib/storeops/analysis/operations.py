@@ -244,7 +244,7 @@ def service_day(con: duckdb.DuckDBPyConnection, day: date) -> ServiceDay | None:
         None when neither the 客服绩效 nor the 询单 export has the day.
     """
     agents = warehouse.query_df(con, "ops_cs_agents", day=day)
-    benchmarks = warehouse.query_rows(con, "ops_cs_shop", day=day)
+    benchmarks = warehouse.query_rows(con, "cs_shop_days", start=day, end=day)
     if agents.empty and not benchmarks:
         return None
     marked, median_cvr, median_first = mark_agents(agents)

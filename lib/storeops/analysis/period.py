@@ -417,7 +417,7 @@ def roi_of(sales: list[dict[str, tuple[Decimal, Decimal]]]) -> float | None:
 
 
 def cs_days(rows: list[dict[str, Any]]) -> dict[date, operations.ShopService]:
-    """Pick each day's shop 客服 figures (全店汇总值, else 店铺 询单) of ``period_cs_days``."""
+    """Pick each day's shop 客服 figures (全店汇总值, else 店铺 询单) of ``cs_shop_days``."""
     by_day: dict[date, list[dict[str, Any]]] = {}
     for r in rows:
         by_day.setdefault(r["day"], []).append(r)
@@ -544,7 +544,7 @@ def plan(con: duckdb.DuckDBPyConnection, day: date, kind: str, *,
     window = _ad_window(con, p.start, p.through)
     ad = ad_days(warehouse.query_rows(con, "period_ad_days", start=p.start, end=p.through),
                  list(extras.values()), elapsed, window)
-    cs = cs_days(warehouse.query_rows(con, "period_cs_days", start=p.start, end=p.through))
+    cs = cs_days(warehouse.query_rows(con, "cs_shop_days", start=p.start, end=p.through))
 
     rows: list[dict[str, Any]] = []
     for d in all_days:
@@ -644,7 +644,7 @@ def side_totals(con: duckdb.DuckDBPyConnection, periods: list[Period]
     end = max(p.through for p in periods)
     ad_rows = warehouse.query_rows(con, "period_ad_days", start=start, end=end)
     extras = warehouse.query_rows(con, "period_day_extras", start=start, end=end)
-    cs = cs_days(warehouse.query_rows(con, "period_cs_days", start=start, end=end))
+    cs = cs_days(warehouse.query_rows(con, "cs_shop_days", start=start, end=end))
     gmv = {r["key"]: r["gmv"] for r in metrics.compute(con, start, end, by="day")}
     out = []
     for p in periods:
@@ -1222,7 +1222,7 @@ def service(con: duckdb.DuckDBPyConnection, review: PeriodReview, *,
     p, prev = review.period, review.previous_period
     sides = []
     for q in (p, prev):
-        cs = cs_days(warehouse.query_rows(con, "period_cs_days", start=q.start, end=q.through))
+        cs = cs_days(warehouse.query_rows(con, "cs_shop_days", start=q.start, end=q.through))
         uv = {date.fromisoformat(r["key"]): r["uv"]
               for r in metrics.compute(con, q.start, q.through, by="day")}
         sides.append(service_side(cs, uv, period_days(q.start, q.through)))
