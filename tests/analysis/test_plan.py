@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from plandata import fill_tiny_store
 from storeops import config, warehouse
 from storeops.analysis import plan as pl
 from storeops.ingest import load
@@ -185,20 +186,7 @@ def tiny(monkeypatch, tmp_path):
     Saturdays; 200 visitors a day; 4 orders of distinct buyers a day."""
     monkeypatch.setenv("STOREOPS_HOME", str(tmp_path))
     con = warehouse.connect("t", read_only=False)
-    rows, uv = [], []
-    d = date(2026, 8, 1)
-    n = 0
-    while d <= date(2026, 10, 31):
-        amount = Decimal(1500 if d.weekday() == 5 else 1000) / 4
-        for k in range(4):
-            n += 1
-            at = datetime.combine(d, datetime.min.time()) + timedelta(hours=10 + k)
-            rows.append(("t", f"o{n}", f"b{n}", amount, at, at))
-        uv.append(("t", d, 200))
-        d += timedelta(days=1)
-    con.executemany("INSERT INTO orders (shop_id, order_id, buyer_key, paid_amount, created_at,"
-                    " paid_at) VALUES (?, ?, ?, ?, ?, ?)", rows)
-    con.executemany("INSERT INTO shop_daily (shop_id, stat_date, visitors) VALUES (?, ?, ?)", uv)
+    fill_tiny_store(con)
     yield con
     con.close()
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date
 from decimal import Decimal
 
 import pandas as pd
 import pytest
 
+from plandata import fill_tiny_store
 from storeops import config, paths, warehouse
 from storeops.analysis import plan as pl
 from storeops.report import plan as plan_report
@@ -28,19 +29,7 @@ def tiny(home):
     """92 days (2026-08-01 … 10-31) of ¥1 000 a day (¥1 500 on Saturdays) in 4 orders of
     distinct buyers, 200 visitors a day; history plus hand-made order lines and 客服 days."""
     con = warehouse.connect("t", read_only=False)
-    rows, uv = [], []
-    d, n = date(2026, 8, 1), 0
-    while d <= date(2026, 10, 31):
-        amount = Decimal(1500 if d.weekday() == 5 else 1000) / 4
-        for k in range(4):
-            n += 1
-            at = datetime.combine(d, datetime.min.time()) + timedelta(hours=10 + k)
-            rows.append(("t", f"o{n}", f"b{n}", amount, at, at))
-        uv.append(("t", d, 200))
-        d += timedelta(days=1)
-    con.executemany("INSERT INTO orders (shop_id, order_id, buyer_key, paid_amount, created_at,"
-                    " paid_at) VALUES (?, ?, ?, ?, ?, ?)", rows)
-    con.executemany("INSERT INTO shop_daily (shop_id, stat_date, visitors) VALUES (?, ?, ?)", uv)
+    fill_tiny_store(con)
     hist = pl.history(con, date(2026, 11, 26))
     con.close()
     # 卫衣 3 : 下装 1 in every month; 40 inquiries per ¥1 000 day with 2 agents
